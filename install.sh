@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Install nakcell into ./.venv (Python 3.11). Usage: ./install.sh [--dev]
+#   --dev  also installs the test/lint/benchmark tools and the system packages the tests
+#          use (Debian's chromium for the report's browser test, mdbtools for Arbin .res).
+set -euo pipefail
+cd "$(dirname "$0")"
+dev=0
+[ "${1:-}" = "--dev" ] && dev=1
+
+if [ "$dev" = 1 ]; then
+  need=""
+  command -v chromium >/dev/null 2>&1 || need="$need chromium"
+  command -v mdb-export >/dev/null 2>&1 || need="$need mdbtools"
+  if [ -n "$need" ]; then
+    SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $need >/dev/null
+  fi
+fi
+
+PY="${PYTHON:-python3.11}"
+[ -x .venv/bin/python ] || "$PY" -m venv .venv
+.venv/bin/python -m pip install -q --upgrade pip
+# CPU build of torch from the file on this machine, before anything that depends on torch
+# (otherwise pip pulls a multi-GB CUDA build).
+.venv/bin/python -m pip install -q torch==2.13.0
+if [ "$dev" = 1 ]; then
+  .venv/bin/python -m pip install -q -e ".[all,dev]"
+else
+  .venv/bin/python -m pip install -q -e ".[all]"
+fi
