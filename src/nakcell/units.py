@@ -58,6 +58,7 @@ KINDS: dict[str, Kind] = {
         Kind("current_density_exchange", "A/m**2", "mA/cm**2", "10 mA/cm2"),
         Kind("creep_coefficient", "1/s", "1/s", "0.53 1/s"),
         Kind("fraction", "dimensionless", "dimensionless", "0.5"),
+        Kind("heat_transfer_coefficient", "W/m**2/K", "W/m**2/K", "10 W/m2/K"),
         Kind("specific_capacity", "A*s/kg", "mA*h/g", "117.6 mAh/g"),
     )
 }

@@ -1,0 +1,201 @@
+"""Cells: an anode on each side (symmetric) of a ceramic pellet, with geometry and conditions.
+
+Named cells reproduce the seed's methods section (Zhao et al. 2021,
+doi:10.21203/rs.3.rs-223685/v1): 11 mm pellets, 1.0-1.2 mm thick, 1.4e-3 S/cm at RT.
+Users can load their own from TOML (:func:`load_cell`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from nakcell.constants import F, R
+from nakcell.errors import NakcellFileError, NakcellInputError
+from nakcell.materials._param import Sourced, from_mapping, param
+from nakcell.materials.anodes import ANODES, Anode, Na, NaK
+from nakcell.materials.electrolytes import ELECTROLYTES, Electrolyte, Na3Hf2Si2PO12
+
+SEED = "Zhao et al. 2021 (seed), doi:10.21203/rs.3.rs-223685/v1"
+# Exchange current density per true contact area, derived: the lowest room-temperature
+# Na|NZSP interface resistance found, 1.5 ohm cm2 with a Pb/C interlayer (Li et al., Chem.
+# Sci. 2022, RSC d2sc05120f), bounds R_ct from above, so i0 >= RT/(F * 1.5 ohm cm2).
+_I0 = R * 298.15 / (F * 1.5e-4)
+_I0_SRC = (
+    "derived: i0 = RT/(F R_ct) with R_ct <= 1.5 ohm cm2, the lowest RT Na|NZSP interface "
+    "resistance found (Li et al., Chem. Sci. 2022, RSC d2sc05120f)"
+)
+
+
+@dataclass(frozen=True)
+class Cell(Sourced):
+    """A symmetric cell: anode | electrolyte pellet | anode. All values SI."""
+
+    name: str = "cell"
+    anode: Anode = field(default_factory=Na)
+    electrolyte: Electrolyte = field(default_factory=Na3Hf2Si2PO12)
+    thickness: float = param(
+        1.1e-3, "length", SEED + ": pellet 1.0-1.2 mm (midpoint)", lo=0.0, lo_open=True
+    )
+    diameter: float = param(11e-3, "length", SEED + ": pellet diameter 11 mm", lo=0.0, lo_open=True)
+    temperature: float = param(298.15, "temperature", SEED + ": room temperature, 25 degC", lo=1.0)
+    stack_pressure: float = param(
+        0.2e6,
+        "pressure",
+        "assumption: coin-cell wave spring ~20 N on the 11 mm pellet (~0.2 MPa); the seed "
+        "reports no stack pressure",
+        lo=0.0,
+    )
+    i0: float = param(_I0, "current_density_exchange", _I0_SRC, lo=0.0, lo_open=True)
+    alpha: float = param(
+        0.5, "fraction", "symmetric charge transfer (assumption)", lo=0.01, hi=0.99
+    )
+    interlayer: str = "none"
+    interlayer_W_adh: float = param(
+        0.0,
+        "energy_per_area",
+        "no interlayer",
+        lo=0.0,
+    )
+    heat_transfer: float = param(
+        10.0,
+        "heat_transfer_coefficient",
+        "free convection to room air, W/(m2 K) per face (Incropera, Fundamentals of Heat and "
+        "Mass Transfer, 2--25 W/m2K); used only with the lumped thermal option",
+        lo=0.0,
+    )
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if not isinstance(self.anode, Anode):
+            raise NakcellInputError(f"{self.name}.anode", repr(self.anode), "an Anode")
+        if not isinstance(self.electrolyte, Electrolyte):
+            raise NakcellInputError(
+                f"{self.name}.electrolyte", repr(self.electrolyte), "an Electrolyte"
+            )
+
+    @property
+    def area(self) -> float:
+        """Electrode (pellet face) area in m2."""
+        return math.pi * self.diameter**2 / 4.0
+
+    def bulk_asr(self, T: float | None = None) -> float:
+        """Bulk electrolyte ASR, L / sigma(T), in ohm m2."""
+        return self.electrolyte.bulk_asr(self.thickness, self.temperature if T is None else T)
+
+    def all_sources(self) -> list[dict[str, Any]]:
+        """Every parameter of the cell, its anode and its electrolyte, with sources."""
+        rows = self.sources()
+        for r in rows:
+            r["parameter"] = r["parameter"].replace("Cell.", "cell.")
+        for r in self.anode.sources():
+            r["parameter"] = r["parameter"].replace("Anode.", "anode.")
+            rows.append(r)
+        for r in self.electrolyte.sources():
+            r["parameter"] = r["parameter"].replace("Electrolyte.", "electrolyte.")
+            rows.append(r)
+        return rows
+
+
+def seed_nak() -> Cell:
+    """rGO@Na-K (44:56 wt%) | Na3Hf2Si2PO12 | rGO@Na-K, the seed's alloy symmetric cell."""
+    return Cell(name="seed-nak", anode=NaK(56.0, host="rGO"))
+
+
+def seed_na() -> Cell:
+    """Na | Na3Hf2Si2PO12 | Na, the seed's bare sodium cell."""
+    return Cell(name="seed-na", anode=Na())
+
+
+def seed_na_sno2() -> Cell:
+    """Na | SnO2-coated Na3Hf2Si2PO12 | Na (20 nm Sn, oxidised at 900 degC, seed methods).
+
+    The SnO2 layer reacts with Na to a sodiophilic Na-Sn/Na2O layer; we model it only as a
+    higher work of adhesion of Na on the coated face (complete wetting, theta = 0, gives
+    W = 2 gamma_Na by Young-Dupre), which raises the solid contact fraction through the
+    adhesive pressure W / a.
+    """
+    c = Cell(name="seed-na-sno2", anode=Na(), interlayer="SnO2", interlayer_W_adh=2 * 0.198)
+    return c.with_source(
+        "interlayer_W_adh",
+        "assumption: Na wets Sn-based chaperone layers (Gross et al., J. Mater. Chem. A 8 "
+        "(2020) 17012); theta = 0 -> W = 2 gamma_Na, gamma_Na(25 degC) = 0.198 N/m "
+        "(Iida & Guthrie 1988, extrapolated)",
+    )
+
+
+CELLS = {"seed-nak": seed_nak, "seed-na": seed_na, "seed-na-sno2": seed_na_sno2}
+
+
+def get_cell(name: str | Path) -> Cell:
+    """A named cell (``seed-nak``, ``seed-na``, ``seed-na-sno2``) or a TOML file path."""
+    key = str(name)
+    if key in CELLS:
+        return CELLS[key]()
+    if key.endswith(".toml"):
+        return load_cell(key)
+    raise NakcellInputError(
+        "cell", repr(key), f"one of {', '.join(CELLS)} or a path to a .toml cell file"
+    )
+
+
+def load_cell(path: str | Path) -> Cell:
+    """Load a cell from TOML. Numbers are in field units; strings may carry units.
+
+    Example::
+
+        name = "thin-pellet"
+        base = "seed-nak"            # optional: start from a named cell
+        thickness = "0.5 mm"
+        stack_pressure = "1 MPa"
+        [anode]
+        preset = "NaK"               # Na, K or NaK
+        wt_pct_K = 78
+        [electrolyte]
+        preset = "NZSP"
+        sigma_ref = "1e-3 S/cm"
+    """
+    p = Path(path)
+    try:
+        data = tomllib.loads(p.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise NakcellFileError(p, "no such file") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise NakcellFileError(p, f"not valid TOML: {exc}") from None
+    where = p.name
+    base_name = data.pop("base", None)
+    base = get_cell(base_name) if base_name else Cell()
+    anode = base.anode
+    if "anode" in data:
+        a = dict(data.pop("anode"))
+        preset = a.pop("preset", None)
+        if preset is not None:
+            if preset not in ANODES:
+                raise NakcellInputError(
+                    f"{where}.anode.preset", repr(preset), f"one of {', '.join(ANODES)}"
+                )
+            kw = {}
+            if preset in ("NaK", "Na-K"):
+                for key in ("wt_pct_K", "host"):
+                    if key in a:
+                        kw[key] = a.pop(key)
+            anode = ANODES[preset](**kw)
+        anode = from_mapping(Anode, a, where=f"{where}.anode", base=anode)
+    electrolyte = base.electrolyte
+    if "electrolyte" in data:
+        e = dict(data.pop("electrolyte"))
+        preset = e.pop("preset", None)
+        if preset is not None:
+            if preset not in ELECTROLYTES:
+                raise NakcellInputError(
+                    f"{where}.electrolyte.preset", repr(preset), f"one of {', '.join(ELECTROLYTES)}"
+                )
+            electrolyte = ELECTROLYTES[preset]()
+        electrolyte = from_mapping(Electrolyte, e, where=f"{where}.electrolyte", base=electrolyte)
+    base = dataclasses.replace(base, anode=anode, electrolyte=electrolyte)
+    data.setdefault("name", p.stem)
+    return from_mapping(Cell, data, where=where, base=base)
