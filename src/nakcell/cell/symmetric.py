@@ -24,6 +24,7 @@ creep law; inventories exactly (piecewise-constant current).
 
 from __future__ import annotations
 
+import functools
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -139,16 +140,32 @@ def _liquid(x: np.ndarray, T: np.ndarray) -> np.ndarray:
 
 
 def _gamma(x: np.ndarray, T: np.ndarray) -> np.ndarray:
-    """Surface tension of the liquid (N/m), mole-fraction-weighted surface-segregation bound.
+    """Liquid surface tension (N/m): the ideal Butler model, bilinear in a cached (T, x) table.
 
-    Cheap in-loop estimate: the ideal Butler value is bracketed by the pure metals and, for
-    K-containing alloys, lies within ~10% of gamma_K (K segregates to the surface); we use
-    gamma_K + (gamma_Na - gamma_K) x^3 which matches the ideal Butler curve of
-    nakcell.materials.anodes.butler_ideal within 0.01 N/m (tested).
+    Table of :func:`nakcell.materials.anodes.butler_ideal` on 201 compositions x 39
+    temperatures (230-420 K); interpolation error < 1 mN/m (tested).
     """
-    g_na = 0.191 - 0.1e-3 * (T - 371.0)
-    g_k = 0.110 - 0.08e-3 * (T - 336.7)
-    return g_k + (g_na - g_k) * x**3
+    tab, t0, dt_ = _butler_table()
+    nx = tab.shape[1] - 1
+    fx = np.clip(np.asarray(x, float), 0.0, 1.0) * nx
+    ix = np.minimum(fx.astype(int), nx - 1)
+    wx = fx - ix
+    ft = np.clip((np.asarray(T, float) - t0) / dt_, 0.0, tab.shape[0] - 1.000001)
+    it = ft.astype(int)
+    wt = ft - it
+    g0 = tab[it, ix] * (1 - wx) + tab[it, ix + 1] * wx
+    g1 = tab[it + 1, ix] * (1 - wx) + tab[it + 1, ix + 1] * wx
+    return g0 * (1 - wt) + g1 * wt
+
+
+@functools.cache
+def _butler_table() -> tuple[np.ndarray, float, float]:
+    from nakcell.materials.anodes import butler_ideal
+
+    temps = np.linspace(230.0, 420.0, 39)
+    xs = np.linspace(0.0, 1.0, 201)
+    tab = np.array([[butler_ideal(float(x), float(t)) for x in xs] for t in temps])
+    return tab, float(temps[0]), float(temps[1] - temps[0])
 
 
 def initial_contact(b: _Batch, x: np.ndarray, T: np.ndarray) -> np.ndarray:

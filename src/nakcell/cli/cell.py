@@ -1,8 +1,19 @@
-"""Cell commands: ``cycle``, ``ccd``, ``reproduce`` (filled in by the core issue)."""
+"""Cell commands: ``cycle``, ``ccd``, ``params``, ``reproduce``."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated
+
 import typer
+
+from nakcell.cli._common import dumps
+
+CellOpt = Annotated[
+    str, typer.Option("--cell", help="seed-nak, seed-na, seed-na-sno2 or a .toml cell file")
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="print machine-readable JSON")]
+PlotOpt = Annotated[Path | None, typer.Option("--plot", help="write the trace(s) to this PNG")]
 
 
 def register(app: typer.Typer) -> None:
@@ -12,3 +23,161 @@ def register(app: typer.Typer) -> None:
         from nakcell import __version__
 
         typer.echo(__version__)
+
+    @app.command("cycle")
+    def cycle(
+        cell: CellOpt = "seed-nak",
+        current_density: Annotated[
+            str, typer.Option(help="mA/cm2 (or with unit); a comma list runs one batch")
+        ] = "25",
+        half_cycle: Annotated[str, typer.Option(help="h per half-cycle (or '30 min')")] = "0.5",
+        duration: Annotated[str, typer.Option(help="total test time, h (or with unit)")] = "220",
+        v_limit: Annotated[str, typer.Option(help="tester voltage limit, V")] = "5 V",
+        steps_per_half: Annotated[int, typer.Option(help="time steps per half-cycle")] = 60,
+        thermal: Annotated[bool, typer.Option(help="lumped Joule heating")] = False,
+        json_out: JsonOpt = False,
+        plot: PlotOpt = None,
+    ) -> None:
+        """Galvanostatic plating/stripping of a symmetric cell."""
+        from nakcell.cell.symmetric import simulate_symmetric
+        from nakcell.materials import get_cell
+        from nakcell.protocols import Galvanostatic
+        from nakcell.units import parse, parse_list
+
+        c = get_cell(cell)
+        i = parse_list(current_density, "current_density", name="current_density")
+        proto = Galvanostatic(
+            current_density=tuple(i),
+            half_cycle=parse(half_cycle, "time", name="half_cycle", default_unit="h"),
+            duration=parse(duration, "time", name="duration", default_unit="h"),
+            v_limit=parse(v_limit, "voltage", name="v_limit", default_unit="V"),
+        )
+        _check_steps(steps_per_half)
+        res = simulate_symmetric(
+            c,
+            proto,
+            steps_per_half=steps_per_half,
+            thermal=thermal,
+            progress=proto.n_halfcycles * steps_per_half > 20000,
+        )
+        out = [res.summary(k) for k in range(len(i))]
+        for o in out:
+            o.pop("ccd_mA_cm2")
+            o.pop("ccd_is_lower_bound")
+        if plot is not None:
+            from nakcell.plotting import plot_symmetric
+
+            plot_symmetric(res, plot, title=f"{c.name}: galvanostatic cycling")
+        _emit(out[0] if len(out) == 1 and "," not in current_density else out, json_out)
+
+    @app.command("ccd")
+    def ccd(
+        cell: CellOpt = "seed-na",
+        start: Annotated[str | None, typer.Option(help="first current, mA/cm2")] = None,
+        step: Annotated[str | None, typer.Option(help="current increment, mA/cm2")] = None,
+        stop: Annotated[str | None, typer.Option(help="last current, mA/cm2")] = None,
+        half_cycle: Annotated[str, typer.Option(help="h per half-cycle")] = "0.5",
+        cycles_per_step: Annotated[int, typer.Option(help="full cycles at each current")] = 1,
+        v_limit: Annotated[str, typer.Option(help="tester voltage limit, V")] = "5 V",
+        steps_per_half: Annotated[int, typer.Option(help="time steps per half-cycle")] = 60,
+        json_out: JsonOpt = False,
+        plot: PlotOpt = None,
+    ) -> None:
+        """Stepped-current critical current density (CCD) test.
+
+        Defaults follow the seed: alloy cells 5 to 70 mA/cm2 in 5 mA/cm2 steps (Fig 5d reaches
+        65 mA/cm2); Na cells 0.1 to 2.0 mA/cm2 in 0.1 mA/cm2 steps (SFig 10/11 range).
+        """
+        from nakcell.cell.symmetric import simulate_symmetric
+        from nakcell.materials import get_cell
+        from nakcell.protocols import SteppedCCD
+        from nakcell.units import parse
+
+        c = get_cell(cell)
+        d = default_ccd(c)
+        proto = SteppedCCD(
+            start=parse(start, "current_density", name="start") if start else d[0],
+            step=parse(step, "current_density", name="step") if step else d[1],
+            stop=parse(stop, "current_density", name="stop") if stop else d[2],
+            half_cycle=parse(half_cycle, "time", name="half_cycle", default_unit="h"),
+            cycles_per_step=cycles_per_step,
+            v_limit=parse(v_limit, "voltage", name="v_limit", default_unit="V"),
+        )
+        _check_steps(steps_per_half)
+        res = simulate_symmetric(
+            c,
+            proto,
+            steps_per_half=steps_per_half,
+            progress=proto.n_halfcycles * steps_per_half > 20000,
+        )
+        s = res.summary(0)
+        out = {
+            "cell": c.name,
+            "ccd_mA_cm2": s["ccd_mA_cm2"],
+            "ccd_is_lower_bound": s["ccd_is_lower_bound"],
+            "failure": s["stopped"],
+            "time_to_short_h": s["time_to_short_h"],
+            "protocol": {
+                "start_mA_cm2": proto.start / 10,
+                "step_mA_cm2": proto.step / 10,
+                "stop_mA_cm2": proto.stop / 10,
+                "half_cycle_h": proto.half_cycle / 3600,
+                "cycles_per_step": proto.cycles_per_step,
+            },
+        }
+        if plot is not None:
+            from nakcell.plotting import plot_symmetric
+
+            plot_symmetric(res, plot, title=f"{c.name}: stepped-current CCD test", labels=[c.name])
+        _emit(out, json_out)
+
+    @app.command("params")
+    def params(cell: CellOpt = "seed-nak", json_out: JsonOpt = False) -> None:
+        """List every parameter of a cell with its value, unit and source."""
+        from nakcell.materials import get_cell
+
+        rows = get_cell(cell).all_sources()
+        if json_out:
+            typer.echo(dumps(rows))
+            return
+        for r in rows:
+            typer.echo(f"{r['parameter']:<32} {r['value']:>12.5g} {r['unit']:<12} {r['source']}")
+
+    @app.command("reproduce")
+    def reproduce(
+        out: Annotated[Path, typer.Option("--out", help="output folder")] = Path("reproduce-out"),
+        cell: CellOpt = "seed-nak",
+        quick: Annotated[bool, typer.Option(help="coarser time steps (for tests)")] = False,
+    ) -> None:
+        """Re-run the seed's experiments in silico; write report.html, results.json, figures."""
+        from nakcell.report.reproduce import run_reproduce
+
+        path = run_reproduce(out, default_cell=cell, quick=quick)
+        typer.echo(f"wrote {path}")
+
+
+def default_ccd(cell: object) -> tuple[float, float, float]:
+    """Seed-style CCD steps (A/m2): (start, step, stop) by whether the anode starts liquid."""
+    from nakcell.materials import Cell
+
+    assert isinstance(cell, Cell)
+    if cell.anode.is_liquid(cell.temperature):
+        return 50.0, 50.0, 700.0  # 5 to 70 mA/cm2
+    return 1.0, 1.0, 20.0  # 0.1 to 2.0 mA/cm2
+
+
+def _check_steps(n: int) -> None:
+    from nakcell.errors import NakcellInputError
+
+    if n < 4:
+        raise NakcellInputError("steps_per_half", n, "an integer >= 4")
+
+
+def _emit(obj: object, json_out: bool) -> None:
+    if json_out:
+        typer.echo(dumps(obj))
+        return
+    rows = obj if isinstance(obj, list) else [obj]
+    for r in rows:
+        assert isinstance(r, dict)
+        typer.echo("  ".join(f"{k}={v}" for k, v in r.items() if not isinstance(v, dict)))

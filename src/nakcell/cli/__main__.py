@@ -1,0 +1,3 @@
+from nakcell.cli import main
+
+main()

@@ -1,0 +1,57 @@
+"""Voltage-time traces of symmetric cells."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from nakcell.cell.symmetric import SymmetricResult
+
+
+def plot_symmetric(
+    result: SymmetricResult,
+    path: str | Path,
+    *,
+    title: str | None = None,
+    labels: list[str] | None = None,
+    paper_value_mV: float | None = None,
+) -> Path:
+    """Draw V(t) of every cell of ``result`` (and contact fractions) to a PNG at ``path``."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    path = Path(path)
+    fig, (ax, ax2) = plt.subplots(
+        2, 1, figsize=(7.5, 5.2), sharex=True, gridspec_kw={"height_ratios": [3, 1]}
+    )
+    t_h = result.t / 3600.0
+    n = result.voltage.shape[1]
+    for k in range(n):
+        lab = labels[k] if labels else f"{result.current_density[k] / 10:g} mA/cm²"
+        ax.plot(t_h, result.voltage[:, k] * 1e3, lw=0.8, label=lab)
+        ax2.plot(t_h, np.minimum(result.contact_left[:, k], result.contact_right[:, k]), lw=0.8)
+        if result.shorted[k]:
+            ax.axvline(result.time_to_short[k] / 3600, color="k", ls=":", lw=0.8)
+    if paper_value_mV is not None:
+        for s in (1, -1):
+            ax.axhline(s * paper_value_mV, color="crimson", ls="--", lw=1.0)
+        ax.plot([], [], color="crimson", ls="--", label=f"paper: ±{paper_value_mV:g} mV")
+    ax.set_ylabel("cell voltage (mV)")
+    ax2.set_ylabel("min contact f")
+    ax2.set_xlabel("time (h)")
+    ax2.set_ylim(0, 1.05)
+    ax.legend(fontsize=8, loc="best")
+    ax.grid(alpha=0.3)
+    ax2.grid(alpha=0.3)
+    if title:
+        ax.set_title(title, fontsize=10)
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path

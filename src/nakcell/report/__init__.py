@@ -1,0 +1,1 @@
+"""Reports: ``nakcell reproduce`` (the seed's experiments in silico, with a claims check)."""

@@ -1,0 +1,478 @@
+"""``nakcell reproduce``: re-run the seed's symmetric-cell experiments for both anodes and
+check each quantitative claim against the physics, writing results.json, figures and an HTML
+report. Later subsystems (EIS, thermo, full cell, atomistic) add their sections here.
+
+Seed: Zhao et al. 2021, doi:10.21203/rs.3.rs-223685/v1. Protocol details the seed does not
+state (half-cycle time, test durations, CCD steps) are marked as assumptions in the report.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import platform
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from nakcell import __version__
+from nakcell.cell.symmetric import SymmetricResult, interface_asr, simulate_symmetric
+from nakcell.cli._common import dumps
+from nakcell.constants import F
+from nakcell.materials import Cell, get_cell
+from nakcell.protocols import Galvanostatic, SteppedCCD
+
+MA_CM2 = 10.0  # A/m2 per mA/cm2
+H = 3600.0
+HALF_CYCLE = 0.5 * H  # assumption: the seed states no half-cycle time
+
+
+@dataclass
+class Experiment:
+    """One in-silico experiment with the paper's statement beside the model's numbers."""
+
+    id: str
+    title: str
+    figure: str
+    paper: str
+    protocol: str
+    cells: list[str]
+    summaries: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class Claim:
+    """A quantitative claim of the seed and the model's verdict on it."""
+
+    id: str
+    claim: str
+    paper_value: float | str | None
+    model_value: float | str | None
+    units: str
+    verdict: str  # consistent | inconsistent | model disagrees | not checkable
+    reason: str
+
+
+def run_reproduce(out: str | Path, *, default_cell: str = "seed-nak", quick: bool = False) -> Path:
+    """Run every symmetric-cell experiment of the seed; return the path of report.html."""
+    t0 = time.perf_counter()
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    sph = 20 if quick else 60
+    nak = get_cell(default_cell)
+    na = get_cell("seed-na")
+    na_sno2 = get_cell("seed-na-sno2")
+    exps: list[Experiment] = []
+    claims: list[Claim] = []
+    timings: dict[str, float] = {}
+
+    def run(
+        exp: Experiment, cells: list[Cell], proto: Any, fig_title: str, **kw: Any
+    ) -> SymmetricResult:
+        from nakcell.plotting import plot_symmetric
+
+        ts = time.perf_counter()
+        print(f"[reproduce] {exp.id}: {exp.title} ...", file=sys.stderr, flush=True)
+        res = simulate_symmetric(cells, proto, steps_per_half=sph)
+        plot_symmetric(res, out / exp.figure, title=fig_title, labels=[c.name for c in cells], **kw)
+        exp.summaries = [res.summary(k) for k in range(len(cells))]
+        exps.append(exp)
+        timings[exp.id] = time.perf_counter() - ts
+        return res
+
+    # ---- Fig 5a: 25 mA/cm2, > 220 h, hysteresis ~8 mV
+    r5a = run(
+        Experiment(
+            "fig5a",
+            "Galvanostatic cycling at 25 mA/cm2",
+            "fig5a.png",
+            "Na-K cell cycles stably > 220 h with a voltage hysteresis of about 8 mV",
+            "25 mA/cm2, 0.5 h half-cycles (assumed), 220 h",
+            [nak.name, na.name],
+        ),
+        [nak, na],
+        Galvanostatic(25 * MA_CM2, HALF_CYCLE, 220 * H),
+        "Fig 5a equivalent: 25 mA/cm², 0.5 h half-cycles",
+        paper_value_mV=4.0,
+    )
+    # ---- Fig 5b: 40 mA/cm2, stable
+    r5b = run(
+        Experiment(
+            "fig5b",
+            "Galvanostatic cycling at 40 mA/cm2",
+            "fig5b.png",
+            "Na-K cell cycles 'very stable' with a small overpotential",
+            "40 mA/cm2, 0.5 h half-cycles (assumed), 100 h (assumed)",
+            [nak.name, na.name],
+        ),
+        [nak, na],
+        Galvanostatic(40 * MA_CM2, HALF_CYCLE, 100 * H),
+        "Fig 5b equivalent: 40 mA/cm², 0.5 h half-cycles",
+    )
+    # ---- Fig 5d: stepped current up to 65 mA/cm2
+    r5d = run(
+        Experiment(
+            "fig5d",
+            "Stepped-current test up to 65 mA/cm2",
+            "fig5d.png",
+            "Na-K cell operates up to 65 mA/cm2 with no obvious short circuit",
+            "5 to 70 mA/cm2 in 5 mA/cm2 steps, one 0.5 h/0.5 h cycle each (assumed)",
+            [nak.name, na.name],
+        ),
+        [nak, na],
+        SteppedCCD(5 * MA_CM2, 5 * MA_CM2, HALF_CYCLE, 70 * MA_CM2),
+        "Fig 5d equivalent: stepped current density",
+    )
+    # ---- SFig 10: Na at 0.1 mA/cm2
+    r10 = run(
+        Experiment(
+            "sfig10",
+            "Galvanostatic cycling at 0.1 mA/cm2",
+            "sfig10.png",
+            "Na cell 'can't work normally even at 0.1 mA/cm2'",
+            "0.1 mA/cm2, 0.5 h half-cycles (assumed), 50 h (assumed)",
+            [na.name, nak.name],
+        ),
+        [na, nak],
+        Galvanostatic(0.1 * MA_CM2, HALF_CYCLE, 50 * H),
+        "SFig 10 equivalent: 0.1 mA/cm²",
+    )
+    # ---- SFig 11: Na | SnO2-NHSP CCD = 1.0 mA/cm2
+    r11 = run(
+        Experiment(
+            "sfig11",
+            "CCD of Na with a SnO2-coated pellet",
+            "sfig11.png",
+            "limiting current of Na | SnO2-Na3Hf2Si2PO12 is only 1.0 mA/cm2",
+            "0.1 to 2.0 mA/cm2 in 0.1 mA/cm2 steps, one 0.5 h/0.5 h cycle each (assumed)",
+            [na_sno2.name, na.name],
+        ),
+        [na_sno2, na],
+        SteppedCCD(0.1 * MA_CM2, 0.1 * MA_CM2, HALF_CYCLE, 2.0 * MA_CM2),
+        "SFig 11 equivalent: stepped current, SnO2-coated vs bare pellet",
+    )
+
+    claims += _symmetric_claims(nak, na, na_sno2, r5a, r5b, r5d, r10, r11)
+
+    runtime = time.perf_counter() - t0
+    results = {
+        "nakcell_version": __version__,
+        "created_utc": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
+        "runtime_s": runtime,
+        "timings_s": timings,
+        "seed": "Zhao et al. 2021, doi:10.21203/rs.3.rs-223685/v1",
+        "time_step_s": HALF_CYCLE / sph,
+        "experiments": [e.__dict__ for e in exps],
+        "claims": [c.__dict__ for c in claims],
+        "interfaces": {c.name: _asr_field(interface_asr(c)) for c in (nak, na, na_sno2)},
+        "parameters": {c.name: c.all_sources() for c in (nak, na, na_sno2)},
+        "versions": _versions(),
+    }
+    (out / "results.json").write_text(dumps(results), encoding="utf-8")
+    html = _render_html(results)
+    path = out / "report.html"
+    path.write_text(html, encoding="utf-8")
+    return path
+
+
+# ----------------------------------------------------------------------------- claims
+def _symmetric_claims(
+    nak: Cell,
+    na: Cell,
+    na_sno2: Cell,
+    r5a: SymmetricResult,
+    r5b: SymmetricResult,
+    r5d: SymmetricResult,
+    r10: SymmetricResult,
+    r11: SymmetricResult,
+) -> list[Claim]:
+    out: list[Claim] = []
+    i25 = 25 * MA_CM2
+    # Ohmic floor at the thinnest pellet the seed reports (1.0 mm), most favourable to the claim
+    floor_asr = 1.0e-3 / nak.electrolyte.conductivity(nak.temperature)
+    floor_v = i25 * floor_asr
+    paper_h = 8e-3
+    out.append(
+        Claim(
+            "sym-25-hysteresis",
+            "voltage hysteresis about 8 mV at 25 mA/cm2 (Na-K symmetric cell, Fig 5a)",
+            8.0,
+            _mv(r5a.hysteresis[0]),
+            "mV",
+            "inconsistent" if paper_h < floor_v else "consistent",
+            f"a 1.0 mm pellet at 1.4e-3 S/cm has a bulk ASR of at least {floor_asr * 1e4:.1f} "
+            f"ohm cm2, so |V| cannot be below {floor_v * 1e3:.0f} mV at 25 mA/cm2 (the "
+            f"hysteresis, plating minus stripping plateau, not below {2 * floor_v * 1e3:.0f} mV). "
+            "Even read most favourably as the plateau |V|, 8 mV implies a total ASR of "
+            f"{paper_h / i25 * 1e4:.2f} ohm cm2, {floor_asr / (paper_h / i25):.0f}x below the "
+            "bulk minimum. Model hysteresis (1.1 mm): "
+            f"{_fmt(_mv(r5a.hysteresis[0]))} mV"
+            + (
+                ""
+                if np.isfinite(r5a.hysteresis[0])
+                else " (no complete cycle: see the duration claim)"
+            ),
+        )
+    )
+    s = r5a.summary(0)
+    need = _loading_needed(nak, i25, HALF_CYCLE)
+    ok = not s["stopped"] and s["cycles"] * 2 * HALF_CYCLE >= 220 * H - 1
+    out.append(
+        Claim(
+            "sym-25-duration",
+            "Na-K symmetric cell cycles stably for more than 220 h at 25 mA/cm2 (Fig 5a)",
+            220.0,
+            s["stop_time_h"] if s["stopped"] else 220.0,
+            "h",
+            "consistent" if ok else "model disagrees",
+            (
+                "no failure in 220 h"
+                if ok
+                else f"model stops after {_fmt(s['stop_time_h'])} h: {s['stopped']}; each 0.5 h half-cycle "
+                f"moves {i25 * HALF_CYCLE / 3.6 / 1e4:.1f} mAh/cm2 of Na, but the assumed 10 uL alloy "
+                f"holds {nak.anode.na_inventory() * F / 3.6 / 1e4:.1f} mAh/cm2 of Na; cycling needs "
+                f">= {need * nak.area * 1e9:.0f} uL of alloy on the 11 mm pellet (or shorter half-cycles) "
+                "- the seed reports neither, so this depends on unreported parameters"
+            )
+            + f"; the cell would also sit at |V| ~ {_fmt(s['overpotential_mV'])} mV, set by the pellet's "
+            "bulk resistance",
+        )
+    )
+    s5b = r5b.summary(0)
+    out.append(
+        Claim(
+            "sym-40-overpotential",
+            "small overpotential at 40 mA/cm2 (Na-K, Fig 5b)",
+            "small",
+            s5b["overpotential_mV"],
+            "mV",
+            "inconsistent",
+            f"bulk ohmic drop alone is {40 * MA_CM2 * floor_asr * 1e3:.0f} mV for a 1.0 mm pellet "
+            f"(model, 1.1 mm: {_fmt(s5b['overpotential_mV'])} mV mean |V|; stopped: {s5b['stopped']})",
+        )
+    )
+    s5d = r5d.summary(0)
+    v65 = 65 * MA_CM2 * floor_asr
+    out.append(
+        Claim(
+            "sym-65-ccd",
+            "Na-K cell operates up to 65 mA/cm2 without short circuit (Fig 5d)",
+            65.0,
+            s5d["ccd_mA_cm2"],
+            "mA/cm2",
+            "model disagrees" if (s5d["ccd_mA_cm2"] or 0) < 65 else "consistent",
+            f"model CCD {_fmt(s5d['ccd_mA_cm2'])} mA/cm2 ({s5d['stopped'] or 'no failure'}); "
+            f"no short circuit by penetration (a liquid anode relaxes flaw pressure), but the bulk "
+            f"ohmic drop at 65 mA/cm2 is >= {v65:.2f} V and the alloy's Na is exhausted within a "
+            "half-cycle at the assumed loading",
+        )
+    )
+    s10 = r10.summary(0)
+    out.append(
+        Claim(
+            "sym-na-0.1",
+            "Na symmetric cell can't work normally even at 0.1 mA/cm2 (SFig 10)",
+            "fails",
+            "fails" if s10["stopped"] else "works",
+            "",
+            "model disagrees" if not s10["stopped"] else "consistent",
+            f"model Na cell at 0.1 mA/cm2: mean |V| {_fmt(s10['overpotential_mV'])} mV, min contact "
+            f"fraction {s10['min_contact_fraction']:.2f}, {s10['cycles']} cycles, "
+            f"{s10['stopped'] or 'no failure'}: Na creep (Wang et al. 2020) at the assumed 0.2 MPa "
+            "resupplies the interface far faster than 0.1 mA/cm2 strips it. A failure here needs a "
+            "resistive interphase or defects the model does not contain",
+        )
+    )
+    s11 = r11.summary(0)
+    out.append(
+        Claim(
+            "sym-na-sno2-ccd",
+            "limiting current of Na with a SnO2-modified pellet is 1.0 mA/cm2 (SFig 11)",
+            1.0,
+            s11["ccd_mA_cm2"],
+            "mA/cm2",
+            "consistent"
+            if s11["ccd_mA_cm2"] is not None and abs(s11["ccd_mA_cm2"] - 1.0) <= 0.15
+            else "model disagrees",
+            f"model CCD {'>= ' if s11['ccd_is_lower_bound'] else ''}{_fmt(s11['ccd_mA_cm2'])} mA/cm2 "
+            f"({s11['stopped'] or 'no failure in the tested range'})",
+        )
+    )
+    a_nak, a_na = interface_asr(nak), interface_asr(na)
+    for cell_name, asr, paper in (("Na-K", a_nak, 15.0), ("Na", a_na, 105.0)):
+        m = asr["interface_asr"] * 1e4
+        out.append(
+            Claim(
+                f"eis-interface-{cell_name.lower()}",
+                f"interface resistance {cell_name}|Na3Hf2Si2PO12 = {paper:g} ohm cm2 (SFig 9)",
+                paper,
+                m,
+                "ohm cm2",
+                "model disagrees" if abs(np.log10(m / paper)) > 0.3 else "consistent",
+                f"model: R_ct/f + R_constriction at assembly = {m:.2f} ohm cm2 per interface (contact "
+                f"fraction {asr['contact_fraction']:.2f}, i0 from the best reported Na|NZSP interface). "
+                f"Matching {paper:g} ohm cm2 with this i0 would need f = "
+                f"{asr['charge_transfer_asr'] * asr['contact_fraction'] * 1e4 / paper:.3f}, or a resistive "
+                "interphase; the paper's value is also "
+                + ("below" if paper < asr["bulk_asr"] * 1e4 else "above")
+                + f" the pellet's bulk ASR of {asr['bulk_asr'] * 1e4:.0f} ohm cm2",
+            )
+        )
+    return out
+
+
+def _loading_needed(cell: Cell, i: float, half: float) -> float:
+    """Alloy thickness (m) whose Na covers one half-cycle of charge (ideal, full use)."""
+    n_na = i * half / F
+    vm = float(cell.anode.molar_volume())
+    return n_na / cell.anode.x_Na * vm
+
+
+def _mv(v: float) -> float | None:
+    return float(v) * 1e3 if np.isfinite(v) else None
+
+
+def _fmt(v: Any) -> str:
+    if v is None:
+        return "n/a"
+    if isinstance(v, float):
+        return f"{v:.3g}"
+    return str(v)
+
+
+def _asr_field(d: dict[str, float]) -> dict[str, float]:
+    return {
+        (k + "_ohm_cm2" if k.endswith("asr") else k): (v * 1e4 if k.endswith("asr") else v)
+        for k, v in d.items()
+    }
+
+
+def _versions() -> dict[str, str]:
+    import matplotlib
+    import scipy
+
+    return {
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "scipy": scipy.__version__,
+        "matplotlib": matplotlib.__version__,
+        "nakcell": __version__,
+    }
+
+
+# ----------------------------------------------------------------------------- HTML
+_CSS = """
+body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:1100px;margin:2em auto;
+padding:0 1em;color:#222;line-height:1.45}
+h1{font-size:1.6em;margin-bottom:.2em}h2{border-bottom:2px solid #ddd;padding-bottom:.2em;margin-top:2em}
+table{border-collapse:collapse;width:100%;font-size:.88em;margin:.6em 0}
+th,td{border:1px solid #ddd;padding:.35em .5em;vertical-align:top;text-align:left}
+th{background:#f4f4f4}.verdict{font-weight:600;white-space:nowrap}
+.consistent{color:#1a7f37}.inconsistent{color:#cf222e}.model-disagrees{color:#bc4c00}
+.not-checkable{color:#6e7781}.fig{display:flex;flex-wrap:wrap;gap:1em}.fig figure{margin:0;flex:1 1 480px}
+.fig img{max-width:100%;border:1px solid #eee}.note{color:#555;font-size:.92em}
+code{background:#f6f8fa;padding:0 .2em}
+"""
+
+
+def _esc(s: Any) -> str:
+    import html
+
+    return html.escape("" if s is None else (f"{s:.4g}" if isinstance(s, float) else str(s)))
+
+
+def _render_html(r: dict[str, Any]) -> str:
+    parts = [
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
+        "<title>nakcell reproduce: Zhao et al. 2021</title>",
+        f"<style>{_CSS}</style></head><body>",
+        "<h1>nakcell reproduce</h1>",
+        f"<p class='note'>Seed: {_esc(r['seed'])}. nakcell {_esc(r['nakcell_version'])}, "
+        f"run {_esc(r['created_utc'])}, {r['runtime_s']:.1f} s. Time step "
+        f"{r['time_step_s']:.0f} s.</p>",
+        "<h2>Claims checked against physics</h2>",
+        "<table><tr><th>id</th><th>claim (paper)</th><th>paper</th><th>model</th><th>units</th>"
+        "<th>verdict</th><th>reason</th></tr>",
+    ]
+    for c in r["claims"]:
+        cls = c["verdict"].replace(" ", "-")
+        parts.append(
+            f"<tr><td>{_esc(c['id'])}</td><td>{_esc(c['claim'])}</td>"
+            f"<td>{_esc(c['paper_value'])}</td><td>{_esc(c['model_value'])}</td>"
+            f"<td>{_esc(c['units'])}</td><td class='verdict {cls}'>{_esc(c['verdict'])}</td>"
+            f"<td>{_esc(c['reason'])}</td></tr>"
+        )
+    parts.append("</table>")
+    parts.append("<h2>Symmetric cells</h2>")
+    parts.append(
+        "<p class='note'>Method: batch simulation of both electrodes' contact fraction (plastic or "
+        "capillary contact at assembly; stripping recession against creep or viscous supply), "
+        "Butler-Volmer kinetics on the true contact area, Holm constriction, ideal-solution alloy "
+        "drift and a Griffith criterion for metal penetration; isothermal at 25 &deg;C. "
+        "Equations and sources: docs/physics.md.</p>"
+    )
+    for e in r["experiments"]:
+        parts.append(f"<h3>{_esc(e['title'])} ({_esc(e['id'])})</h3>")
+        parts.append(
+            f"<p><b>Paper:</b> {_esc(e['paper'])}. <b>Protocol:</b> {_esc(e['protocol'])}.</p>"
+        )
+        parts.append(
+            f"<div class='fig'><figure><img src='{_esc(e['figure'])}' alt='{_esc(e['title'])}'>"
+            "</figure></div>"
+        )
+        keys = [
+            "cell",
+            "overpotential_mV",
+            "hysteresis_mV",
+            "asr_ohm_cm2",
+            "cycles",
+            "stopped",
+            "stop_time_h",
+            "shorted",
+            "min_contact_fraction",
+            "ccd_mA_cm2",
+            "left_liquid_field_h",
+        ]
+        parts.append("<table><tr>" + "".join(f"<th>{k}</th>" for k in keys) + "</tr>")
+        for s in e["summaries"]:
+            parts.append("<tr>" + "".join(f"<td>{_esc(s.get(k))}</td>" for k in keys) + "</tr>")
+        parts.append("</table>")
+    parts.append(
+        "<h2>Interfaces at assembly (model)</h2><table><tr><th>cell</th>"
+        + "".join(f"<th>{k}</th>" for k in next(iter(r["interfaces"].values())))
+        + "</tr>"
+    )
+    for name, d in r["interfaces"].items():
+        parts.append(
+            f"<tr><td>{_esc(name)}</td>"
+            + "".join(f"<td>{_esc(v)}</td>" for v in d.values())
+            + "</tr>"
+        )
+    parts.append("</table><h2>Inputs and their sources</h2>")
+    for name, rows in r["parameters"].items():
+        parts.append(
+            f"<h3>{_esc(name)}</h3><table><tr><th>parameter</th><th>value</th>"
+            "<th>unit</th><th>source</th></tr>"
+        )
+        for p in rows:
+            parts.append(
+                f"<tr><td>{_esc(p['parameter'])}</td><td>{_esc(p['value'])}</td>"
+                f"<td>{_esc(p['unit'])}</td><td>{_esc(p['source'])}</td></tr>"
+            )
+        parts.append("</table>")
+    parts.append(
+        "<h2>Versions</h2><p class='note'>"
+        + ", ".join(f"{k} {_esc(v)}" for k, v in r["versions"].items())
+        + "</p>"
+    )
+    parts.append("</body></html>")
+    return "\n".join(parts)
+
+
+def load_results(path: str | Path) -> dict[str, Any]:
+    """Read a results.json written by :func:`run_reproduce`."""
+    return json.loads(Path(path).read_text(encoding="utf-8"))

@@ -1,0 +1,68 @@
+"""`nakcell reproduce` writes report.html, results.json and figures; verdicts follow numbers."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from nakcell.report.reproduce import run_reproduce
+
+VERDICTS = {"consistent", "inconsistent", "model disagrees", "not checkable"}
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory) -> Path:
+    d = tmp_path_factory.mktemp("rep")
+    run_reproduce(d, quick=True)
+    return d
+
+
+def test_writes_report_results_and_every_figure(out):
+    r = json.loads((out / "results.json").read_text())
+    assert (out / "report.html").stat().st_size > 1000
+    ids = {e["id"] for e in r["experiments"]}
+    assert {"fig5a", "fig5b", "fig5d", "sfig10", "sfig11"} <= ids
+    for e in r["experiments"]:
+        assert (out / e["figure"]).read_bytes()[:4] == b"\x89PNG"
+        assert e["figure"] in (out / "report.html").read_text()
+        assert len(e["summaries"]) == 2  # both anodes
+
+
+def test_claims_table_structure(out):
+    claims = json.loads((out / "results.json").read_text())["claims"]
+    assert claims
+    for c in claims:
+        assert set(c) == {"id", "claim", "paper_value", "model_value", "units", "verdict", "reason"}
+        assert c["verdict"] in VERDICTS
+        assert len(c["reason"]) > 20
+
+
+def test_hysteresis_verdict_follows_the_ohmic_floor(out):
+    c = {c["id"]: c for c in json.loads((out / "results.json").read_text())["claims"]}
+    h = c["sym-25-hysteresis"]
+    # independent arithmetic: 25 mA/cm2 x 1.0 mm / 1.4e-3 S/cm = 1786 mV > 8 mV
+    floor_mV = 25e-3 * 0.1 / 1.4e-3 * 1e3
+    assert floor_mV == pytest.approx(1785.7, rel=1e-3)
+    assert (h["verdict"] == "inconsistent") == (h["paper_value"] < floor_mV)
+
+
+def test_interface_verdicts_follow_the_stored_numbers(out):
+    import math
+
+    for c in json.loads((out / "results.json").read_text())["claims"]:
+        if c["id"].startswith("eis-interface"):
+            far = abs(math.log10(c["model_value"] / c["paper_value"])) > 0.3
+            assert (c["verdict"] == "model disagrees") == far
+
+
+def test_cli_reproduce_runs(tmp_path):
+    p = subprocess.run(
+        [sys.executable, "-m", "nakcell.cli", "reproduce", "--out", str(tmp_path), "--quick"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert p.returncode == 0, p.stderr
+    assert (tmp_path / "report.html").exists()

@@ -1,0 +1,137 @@
+"""Symmetric-cell model: analytic limits, conservation laws, and physics that must emerge."""
+
+import numpy as np
+import pytest
+
+from nakcell.cell.symmetric import interface_asr, simulate_symmetric
+from nakcell.constants import F, R
+from nakcell.materials import get_cell, seed_na, seed_nak
+from nakcell.protocols import Galvanostatic, SteppedCCD
+
+MA = 10.0  # A/m2 per mA/cm2
+H = 3600.0
+
+
+@pytest.mark.parametrize("name", ["seed-nak", "seed-na", "seed-na-sno2"])
+def test_overpotential_never_below_bulk_ohmic_drop(name):
+    cell = get_cell(name)
+    i = np.array([0.05, 0.5, 2.0, 10.0, 30.0]) * MA
+    res = simulate_symmetric(cell, Galvanostatic(tuple(i), 0.25 * H, 3 * H), steps_per_half=30)
+    floor = i * cell.bulk_asr()
+    assert np.all(res.overpotential >= floor * (1 - 1e-12))
+    # point-wise: |V - E_eq| >= i L / sigma whenever current flows and the cell runs
+    from nakcell.interface import electrode_potential_vs_na
+
+    e_eq = electrode_potential_vs_na(res.x_na_left, 298.15) - electrode_potential_vs_na(
+        res.x_na_right, 298.15
+    )
+    ok = np.isfinite(res.voltage)
+    assert np.all(np.abs(res.voltage - e_eq)[ok] >= np.broadcast_to(floor, ok.shape)[ok] - 1e-12)
+
+
+def test_pure_ohmic_cell_voltage_is_i_L_over_sigma():
+    # infinitely fast kinetics, full contact, liquid: V = i L / sigma exactly
+    cell = seed_nak().replace(i0=1e12)
+    cell = cell.replace(anode=cell.anode.replace(thickness=1.0))  # no measurable alloy drift
+    i = 1.0 * MA
+    res = simulate_symmetric(cell, Galvanostatic(i, 60.0, 60.0), steps_per_half=10)
+    expected = i * cell.thickness / 0.14
+    assert res.voltage[-1, 0] == pytest.approx(expected, rel=1e-4)
+
+
+def test_small_current_asr_is_bulk_plus_two_linear_rct():
+    cell = seed_nak()
+    i = 0.01 * MA
+    res = simulate_symmetric(cell, Galvanostatic(i, 60.0, 60.0), steps_per_half=10)
+    x = cell.anode.x_Na
+    r_ct = R * 298.15 / (F * cell.i0 * np.sqrt(x))
+    expected = cell.bulk_asr() + 2 * r_ct
+    assert res.asr[0] == pytest.approx(expected, rel=2e-3)
+
+
+def test_charge_conservation_na_moved_equals_integral_i_dt_over_F():
+    cell = seed_nak()
+    i, t_half = 5.0 * MA, 0.1 * H
+    res = simulate_symmetric(cell, Galvanostatic(i, t_half, t_half), steps_per_half=40)
+    moved = i * t_half / F
+    assert res.na_moved[0] == pytest.approx(moved, rel=1e-12)
+    n_na0 = cell.anode.na_inventory()
+    n_k = cell.anode.k_inventory()
+    assert res.x_na_right[-1, 0] == pytest.approx((n_na0 + moved) / (n_na0 + moved + n_k), rel=1e-9)
+    assert res.x_na_left[-1, 0] == pytest.approx((n_na0 - moved) / (n_na0 - moved + n_k), rel=1e-9)
+
+
+def test_no_void_growth_below_the_creep_supply_rate():
+    cell = seed_na().replace(stack_pressure=0.3e6)
+    f0 = interface_asr(cell)["contact_fraction"]
+    # creep supply at the contacts, v = A (p / f0 / 1 MPa)^n a, balances the recession
+    # i V_m / (F f0) at i_crit = F f0 v / V_m
+    a = cell.anode
+    v = a.creep_A * (cell.stack_pressure / f0 / 1e6) ** a.creep_n * a.spot_radius
+    i_crit = F * f0 * v / 23.78e-6
+    below, above = 0.5 * i_crit, 5.0 * i_crit
+    res = simulate_symmetric(
+        cell, Galvanostatic((below, above), 0.5 * H, 1 * H, v_limit=100.0), steps_per_half=60
+    )
+    assert f0 < 1.0
+    assert res.min_contact[0] >= f0 - 1e-9
+    assert res.min_contact[1] < 0.9 * f0
+
+
+def test_solid_na_loses_contact_at_high_current_liquid_alloy_does_not():
+    res = simulate_symmetric(
+        [seed_na(), seed_nak()], Galvanostatic(2.0 * MA, 0.05 * H, 0.1 * H), steps_per_half=40
+    )
+    assert res.min_contact[0] < 0.6
+    assert res.min_contact[1] > 0.999
+
+
+def test_plating_beyond_griffith_threshold_shorts_solid_but_not_liquid():
+    # sluggish kinetics force a large plating overpotential (> ~80 mV) at full contact
+    slow = dict(i0=0.05, stack_pressure=5e6)
+    na = seed_na().replace(**slow)
+    nak = seed_nak().replace(**slow, thickness=1.0e-3)
+    nak = nak.replace(anode=nak.anode.replace(thickness=5e-3))  # ample alloy
+    i = 1.0 * MA
+    res = simulate_symmetric(
+        [na, nak], Galvanostatic(i, 1 * H, 300 * H, v_limit=50.0), steps_per_half=20
+    )
+    assert res.shorted[0] and not res.shorted[1]
+    # filament grows at the local plating rate i V_m / (F f) with f = 1: t = L F / (i V_m)
+    t_expected = na.thickness * F / (i * 23.78e-6)
+    assert res.time_to_short[0] == pytest.approx(t_expected, rel=0.02)
+
+
+def test_alloy_drift_raises_voltage_as_na_runs_out():
+    cell = seed_nak()
+    cap_s = cell.anode.na_inventory() * F / (10 * MA)
+    res = simulate_symmetric(cell, Galvanostatic(10 * MA, 2 * cap_s, 2 * cap_s), steps_per_half=200)
+    assert res.stop_reason[0] == "Na depleted"
+    assert res.stop_time[0] == pytest.approx(cap_s, rel=0.02)
+
+
+def test_ccd_of_a_cell_that_never_fails_is_a_lower_bound():
+    res = simulate_symmetric(seed_nak(), SteppedCCD(0.1 * MA, 0.1 * MA, 60.0, 0.5 * MA))
+    assert res.ccd[0] == pytest.approx(0.5 * MA)
+    assert res.ccd_is_lower_bound[0]
+
+
+def test_batch_equals_single_runs():
+    cells = [seed_na(), seed_nak()]
+    proto = Galvanostatic(3.0 * MA, 0.2 * H, 0.8 * H)
+    both = simulate_symmetric(cells, proto, steps_per_half=20)
+    for k, c in enumerate(cells):
+        one = simulate_symmetric(c, proto, steps_per_half=20)
+        assert both.overpotential[k] == pytest.approx(one.overpotential[0], rel=1e-12)
+
+
+def test_time_step_convergence_first_order():
+    cell = seed_na().replace(stack_pressure=0.1e6)
+    proto = Galvanostatic(2.0 * MA, 0.25 * H, 1.0 * H)
+    vals = [
+        simulate_symmetric(cell, proto, steps_per_half=n).overpotential[0]
+        for n in (30, 60, 120, 240)
+    ]
+    d1, d2, d3 = abs(vals[1] - vals[0]), abs(vals[2] - vals[1]), abs(vals[3] - vals[2])
+    assert d3 < d2 < d1
+    assert abs(vals[2] - vals[3]) / vals[3] < 2e-3
