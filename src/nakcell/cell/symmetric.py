@@ -18,8 +18,9 @@ Physics per electrode (see docs/physics.md for equations and sources):
 - bulk: L / sigma(T), optionally with lumped Joule heating.
 
 Time integration: fixed step dt = half_cycle / steps_per_half; f by an exponential
-(exact-for-frozen-rates) update with one corrector pass, unconditionally stable for the stiff
-creep law; inventories exactly (piecewise-constant current).
+(exact-for-frozen-rates) update that never steps across the quasi-steady contact of a
+creeping electrode (computed in closed form), so it is stable and monotone for the stiff
+n = 5 creep law; inventories exactly (piecewise-constant current).
 """
 
 from __future__ import annotations
@@ -33,19 +34,17 @@ from typing import Any
 import numpy as np
 
 from nakcell.constants import F, R
-from nakcell.interface.alloy import electrode_potential_vs_na, ideal_activity
+from nakcell.interface.alloy import ideal_activity
 from nakcell.interface.contact import (
     constriction_asr,
     liquid_contact_fraction,
     plastic_contact_fraction,
     young_dupre_cos_theta,
 )
-from nakcell.interface.kinetics import bv_overpotential, charge_transfer_asr
+from nakcell.interface.kinetics import charge_transfer_asr
 from nakcell.interface.penetration import stress_intensity
 from nakcell.interface.voids import (
     contact_rates,
-    creep_supply_velocity,
-    strip_velocity,
     viscous_supply_velocity,
 )
 from nakcell.materials.anodes import _LIQUIDUS_C, _LIQUIDUS_WT_NA, M_K, M_NA, VM_K, VM_NA
@@ -320,35 +319,49 @@ def simulate_symmetric(
     rec: dict[str, list[np.ndarray]] = {k: [] for k in ("t", "V", "fL", "fR", "xL", "xR", "T")}
 
     def x_of(n_na: np.ndarray) -> np.ndarray:
-        return np.clip(n_na / np.maximum(n_na + nK, 1e-300), X_MIN, 1.0)
+        return np.minimum(np.maximum(n_na / np.maximum(n_na + nK, 1e-300), X_MIN), 1.0)
 
-    def side_terms(
-        i_abs: np.ndarray,
-        f: np.ndarray,
-        x: np.ndarray,
-        T: np.ndarray,
-        liquid: np.ndarray,
-        plating: np.ndarray,
-        active: np.ndarray,
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """Rates (k_up, k_down) and the ceiling f_max of one electrode."""
-        vm = _molar_volume(x)
-        v_rec = np.where(active, strip_velocity(i_abs, vm, f), 0.0)
-        v_creep = creep_supply_velocity(b.p, f, b.cA, b.cn, b.a, T, b.cQ)
-        v_flow = viscous_supply_velocity(b.p, b.r_host, b.mu, b.metal_thickness)
-        v_sup = np.where(liquid, v_flow, v_creep)
-        k_up, k_down = contact_rates(v_rec, v_sup, b.a, plating & active)
-        return k_up, k_down
+    has_alloy = bool(b.is_alloy.any())
+    ones = np.ones(n)
+
+    # temperature-dependent constants (refreshed each step only with the thermal option)
+    def t_consts(T: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        rho = 1.0 / b.sigma(T)
+        arr = np.exp(-b.cQ / (R / F) * (1.0 / T - 1.0 / 298.15))
+        creep0 = b.cA * arr * (b.p / 1e6) ** b.cn * b.a  # v_creep = creep0 * f^-n
+        return rho, creep0, R * T / F
+
+    rho, creep0, rt_f = t_consts(T)
+    inv_nm1 = 1.0 / (b.cn - 1.0)
+    flow = viscous_supply_velocity(b.p, b.r_host, b.mu, b.metal_thickness)
+    bulk = b.L * rho
 
     def f_ceiling(x: np.ndarray, T: np.ndarray, liquid: np.ndarray) -> np.ndarray:
+        if not liquid.any():
+            return ones
         g = _gamma(x, T)
         f_liq = liquid_contact_fraction(b.p, g, young_dupre_cos_theta(b.W, g), b.a)
         return np.where(liquid, np.maximum(f_liq, F_MIN), 1.0)
 
-    def advance_f(f, k_up, k_down, f_max):
+    def advance_f(f, i_abs, vm, liquid, strips, plates, f_max):
+        """Exponential update with rates frozen at f, never stepping across the attractor.
+
+        Rates from :func:`nakcell.interface.voids.contact_rates`. While a creeping solid is
+        stripped, creep supply creep0 f^-n = recession i V_m / (F f) gives the quasi-steady
+        contact f* = (creep0 F / (i V_m))^(1/(n-1)), a stable attractor (above it voids grow,
+        below it creep closes them); elsewhere the attractor is the ceiling f_max.
+        """
+        v_rec = np.where(strips, i_abs * vm / (F * f), 0.0)
+        v_sup = np.where(liquid, flow, creep0 * f ** (-b.cn))
+        k_up, k_down = contact_rates(v_rec, v_sup, b.a, plates)
         k = k_up + k_down
         f_eq = np.where(k > 0, k_up * f_max / np.where(k > 0, k, 1.0), f)
-        return np.clip(f_eq + (f - f_eq) * np.exp(-k * dt), F_MIN, 1.0)
+        f_new = f_eq + (f - f_eq) * np.exp(-k * dt)
+        with np.errstate(divide="ignore", over="ignore"):
+            f_star = (creep0 * F / (np.maximum(i_abs, 1e-300) * vm)) ** inv_nm1
+        f_attr = np.where(strips & ~liquid, np.minimum(np.maximum(f_star, F_MIN), f_max), f_max)
+        f_new = np.where(f >= f_attr, np.maximum(f_new, f_attr), np.minimum(f_new, f_attr))
+        return np.minimum(np.maximum(f_new, F_MIN), 1.0)
 
     iterator = range(total_steps)
     bar = None
@@ -357,28 +370,28 @@ def simulate_symmetric(
 
         bar = tqdm(total=total_steps, desc="symmetric cells", unit="step", leave=False)
 
+    xL = x_of(nL)
+    xR = x_of(nR)
+    liqL = _liquid(xL, T)
+    liqR = liqL.copy()
+    vmL = _molar_volume(xL)
+    vmR = vmL.copy()
+    sqrt_aL = np.sqrt(ideal_activity(xL))
+    sqrt_aR = sqrt_aL.copy()
+    e_eq = np.zeros(n)
     for step in iterator:
         h = step // steps_per_half
         t = (step + 1) * dt
         sign = 1.0 if h % 2 == 0 else -1.0
         i_abs = np.where(running, mags[h], 0.0)
         i = sign * i_abs
-        active = i_abs > 0
         left_strips = i > 0
         right_strips = i < 0
 
-        xL, xR = x_of(nL), x_of(nR)
-        liqL, liqR = _liquid(xL, T), _liquid(xR, T)
         fmaxL, fmaxR = f_ceiling(xL, T, liqL), f_ceiling(xR, T, liqR)
-        # predictor-corrector exponential update of the contact fractions
-        kuL, kdL = side_terms(i_abs, fL, xL, T, liqL, right_strips, active)
-        kuR, kdR = side_terms(i_abs, fR, xR, T, liqR, left_strips, active)
-        fL1 = advance_f(fL, kuL, kdL, fmaxL)
-        fR1 = advance_f(fR, kuR, kdR, fmaxR)
-        kuL2, kdL2 = side_terms(i_abs, fL1, xL, T, liqL, right_strips, active)
-        kuR2, kdR2 = side_terms(i_abs, fR1, xR, T, liqR, left_strips, active)
-        fL = advance_f(fL, 0.5 * (kuL + kuL2), 0.5 * (kdL + kdL2), fmaxL)
-        fR = advance_f(fR, 0.5 * (kuR + kuR2), 0.5 * (kdR + kdR2), fmaxR)
+        # exponential update of the contact fractions (stable for the stiff creep law)
+        fL = advance_f(fL, i_abs, vmL, liqL, left_strips, right_strips, fmaxL)
+        fR = advance_f(fR, i_abs, vmR, liqR, right_strips, left_strips, fmaxR)
 
         # inventories: Faraday's law, exact for constant current over the step
         dn = i * dt / F
@@ -387,36 +400,38 @@ def simulate_symmetric(
         charge += i_abs * dt
         na_net += dn
         depleted = (nL <= 0) | (nR <= 0)
-        nL = np.maximum(nL, 0.0)
-        nR = np.maximum(nR, 0.0)
-        xL, xR = x_of(nL), x_of(nR)
-        froze = running & liquid0 & np.isnan(t_solid) & ~(_liquid(xL, T) & _liquid(xR, T))
-        t_solid = np.where(froze, t, t_solid)
+        if has_alloy:
+            nL = np.maximum(nL, 0.0)
+            nR = np.maximum(nR, 0.0)
+            xL, xR = x_of(nL), x_of(nR)
+            liqL, liqR = _liquid(xL, T), _liquid(xR, T)
+            vmL, vmR = _molar_volume(xL), _molar_volume(xR)
+            sqrt_aL, sqrt_aR = np.sqrt(ideal_activity(xL)), np.sqrt(ideal_activity(xR))
+            e_eq = rt_f * (np.log(sqrt_aR) - np.log(sqrt_aL)) * 2.0  # E_L - E_R, Nernst
+            froze = running & liquid0 & np.isnan(t_solid) & ~(liqL & liqR)
+            t_solid = np.where(froze, t, t_solid)
 
         # voltage
-        sig = b.sigma(T)
-        rho = 1.0 / sig
-        aL, aR = ideal_activity(xL), ideal_activity(xR)
-        etaL = np.abs(bv_overpotential(i_abs / fL, b.i0 * np.sqrt(aL), T))
-        etaR = np.abs(bv_overpotential(i_abs / fR, b.i0 * np.sqrt(aR), T))
+        etaL = np.abs(2.0 * rt_f * np.arcsinh(i_abs / (2.0 * fL * b.i0 * sqrt_aL)))  # BV, alpha 1/2
+        etaR = np.abs(2.0 * rt_f * np.arcsinh(i_abs / (2.0 * fR * b.i0 * sqrt_aR)))
         rcL = constriction_asr(rho, b.a, fL)
         rcR = constriction_asr(rho, b.a, fR)
-        e_eq = electrode_potential_vs_na(aL, T) - electrode_potential_vs_na(aR, T)
-        v_loss = i_abs * b.L * rho + etaL + etaR + i_abs * (rcL + rcR)
+        v_loss = i_abs * bulk + etaL + etaR + i_abs * (rcL + rcR)
         V = np.where(shorted, 0.0, sign * v_loss + e_eq)
         V = np.where(running | shorted, V, np.nan)
 
         # penetration on the plating side (the side that does not strip)
         eta_plate = np.where(left_strips, etaR + i_abs * rcR, etaL + i_abs * rcL)
-        x_plate = np.where(left_strips, xR, xL)
+        vm_plate = np.where(left_strips, vmR, vmL)
         f_plate = np.where(left_strips, fR, fL)
-        liq_plate = np.where(left_strips, _liquid(xR, T), _liquid(xL, T))
-        vm_plate = _molar_volume(x_plate)
         p_flaw = F * eta_plate / vm_plate
-        p_relax = b.p + 2.0 * _gamma(x_plate, T) / b.c  # a liquid flows out of the flaw
-        p_flaw = np.where(liq_plate, np.minimum(p_flaw, p_relax), p_flaw)
-        grows = running & active & (stress_intensity(p_flaw, b.c) >= b.K_IC)
-        fil = fil + np.where(grows, strip_velocity(i_abs, vm_plate, f_plate) * dt, 0.0)
+        liq_plate = np.where(left_strips, liqR, liqL)
+        if liq_plate.any():
+            x_plate = np.where(left_strips, xR, xL)
+            p_relax = b.p + 2.0 * _gamma(x_plate, T) / b.c  # a liquid flows out of the flaw
+            p_flaw = np.where(liq_plate, np.minimum(p_flaw, p_relax), p_flaw)
+        grows = running & (i_abs > 0) & (stress_intensity(p_flaw, b.c) >= b.K_IC)
+        fil = fil + np.where(grows, i_abs * vm_plate / (F * f_plate) * dt, 0.0)
         new_short = running & (fil >= b.L)
         shorted |= new_short
         t_short = np.where(new_short, t, t_short)
@@ -442,6 +457,8 @@ def simulate_symmetric(
             q = np.where(np.isfinite(q), q, 0.0)
             T_ss = b.T0 + q / c_area
             T = T_ss + (T - T_ss) * np.exp(-c_area / heat_cap * dt)
+            rho, creep0, rt_f = t_consts(T)
+            bulk = b.L * rho
 
         if step % stride == 0 or step == total_steps - 1:
             rec["t"].append(np.asarray(t))

@@ -51,9 +51,6 @@ class Cell(Sourced):
         lo=0.0,
     )
     i0: float = param(_I0, "current_density_exchange", _I0_SRC, lo=0.0, lo_open=True)
-    alpha: float = param(
-        0.5, "fraction", "symmetric charge transfer (assumption)", lo=0.01, hi=0.99
-    )
     interlayer: str = "none"
     interlayer_W_adh: float = param(
         0.0,

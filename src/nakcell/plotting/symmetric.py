@@ -34,7 +34,8 @@ def plot_symmetric(
     for k in range(n):
         lab = labels[k] if labels else f"{result.current_density[k] / 10:g} mA/cm²"
         ax.plot(t_h, result.voltage[:, k] * 1e3, lw=0.8, label=lab)
-        ax2.plot(t_h, np.minimum(result.contact_left[:, k], result.contact_right[:, k]), lw=0.8)
+        f_min = np.minimum(result.contact_left[:, k], result.contact_right[:, k])
+        ax2.plot(t_h, np.where(np.isfinite(result.voltage[:, k]), f_min, np.nan), lw=0.8)
         if result.shorted[k]:
             ax.axvline(result.time_to_short[k] / 3600, color="k", ls=":", lw=0.8)
     if paper_value_mV is not None:

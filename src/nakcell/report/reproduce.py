@@ -97,7 +97,7 @@ def run_reproduce(out: str | Path, *, default_cell: str = "seed-nak", quick: boo
         [nak, na],
         Galvanostatic(25 * MA_CM2, HALF_CYCLE, 220 * H),
         "Fig 5a equivalent: 25 mA/cm², 0.5 h half-cycles",
-        paper_value_mV=4.0,
+        paper_value_mV=8.0,
     )
     # ---- Fig 5b: 40 mA/cm2, stable
     r5b = run(
