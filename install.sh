@@ -18,14 +18,17 @@ if [ "$dev" = 1 ]; then
   fi
 fi
 
+# pip prints a WARNING per missing local index folder on some machines: hide only those lines
+pip_() { .venv/bin/python -m pip "$@" 2> >(grep -v "is ignored: it is neither a file nor a directory" >&2); }
+
 PY="${PYTHON:-python3.11}"
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
-.venv/bin/python -m pip install -q --upgrade pip
+pip_ install -q --upgrade pip
 # CPU build of torch from the file on this machine, before anything that depends on torch
 # (otherwise pip pulls a multi-GB CUDA build).
-.venv/bin/python -m pip install -q torch==2.13.0
+pip_ install -q torch==2.13.0
 if [ "$dev" = 1 ]; then
-  .venv/bin/python -m pip install -q -e ".[all,dev]"
+  pip_ install -q -e ".[all,dev]"
 else
-  .venv/bin/python -m pip install -q -e ".[all]"
+  pip_ install -q -e ".[all]"
 fi
