@@ -362,7 +362,7 @@ def _lm(
         try:
             step = -np.linalg.solve(M, g[:, :, None])[:, :, 0]
         except np.linalg.LinAlgError:
-            step = -np.stack([np.linalg.lstsq(m, gg, rcond=None)[0] for m, gg in zip(M, g)])
+            step = -(np.linalg.pinv(M) @ g[:, :, None])[:, :, 0]
         step = np.clip(np.nan_to_num(step), -5.0, 5.0)
         ut = ua + step
         rt = pb.residuals(ut, za, wra, wia)
