@@ -28,7 +28,7 @@ def test_csv_impedancepy_66_points_3mHz_to_10kHz_with_inductive_tail(shared_data
     assert s.n == 66  # PROVENANCE: 66 points from 3.2 mHz to 10 kHz
     assert s.frequency_Hz.min() == pytest.approx(3.2e-3, rel=0.02)
     assert s.frequency_Hz.max() == pytest.approx(1e4, rel=1e-6)
-    assert 0.014 < s.Z_ohm.real.min() and s.Z_ohm.real.max() < 0.051  # "Z' about 0.015-0.05"
+    assert s.Z_ohm.real.min() > 0.014 and s.Z_ohm.real.max() < 0.051  # "Z' about 0.015-0.05"
     hf = s.Z_ohm[np.argmax(s.frequency_Hz)]
     assert hf.imag > 0  # inductive (positive Z'') points at high frequency, sign kept
     assert np.count_nonzero(s.Z_ohm.imag < 0) > s.n / 2
@@ -52,7 +52,7 @@ def test_gamry_galvanostatic_71_points_1MHz_to_0p1Hz(shared_data: Path) -> None:
     assert s.frequency_Hz.min() == pytest.approx(0.1, rel=2e-2)
     assert s.metadata["technique"] == "GALVEIS"
     cap = s.Z_ohm.imag < 0
-    assert 0.015 < s.Z_ohm.real[cap].min() and s.Z_ohm.real.max() < 0.075  # Z' ~0.02-0.07
+    assert s.Z_ohm.real[cap].min() > 0.015 and s.Z_ohm.real.max() < 0.075  # Z' ~0.02-0.07
     # the file's own Zmod column, read independently, equals |Z|
     rows = [ln.split("\t") for ln in p.read_text(encoding="latin-1").splitlines()]
     zmod = [float(r[7]) for r in rows if len(r) > 10 and r[1].strip().isdigit()]

@@ -109,8 +109,10 @@ def drt_cmd(
     if json:
         typer.echo(dumps({"file": str(file), **r.to_dict()}))
         return
-    typer.echo(f"{file}: R_inf = {r.R_inf_ohm:.4g} ohm, R_pol = {r.R_pol_ohm:.4g} ohm, "
-               f"lambda = {r.lam:.2g}")
+    typer.echo(
+        f"{file}: R_inf = {r.R_inf_ohm:.4g} ohm, R_pol = {r.R_pol_ohm:.4g} ohm, "
+        f"lambda = {r.lam:.2g}"
+    )
     for p in r.peaks:
         typer.echo(f"  peak at {p['f_Hz']:.4g} Hz (tau {p['tau_s']:.3g} s): {p['R_ohm']:.4g} ohm")
 
@@ -138,8 +140,10 @@ def kk_cmd(
         typer.echo(dumps(d))
         return
     verdict = "valid" if r.valid else "NOT valid"
-    typer.echo(f"{file}: {verdict} (M = {r.M}, mu = {r.mu:.3f}, residual RMS "
-               f"{100 * r.rms:.3g} %, max {100 * r.max_abs:.3g} %)")
+    typer.echo(
+        f"{file}: {verdict} (M = {r.M}, mu = {r.mu:.3f}, residual RMS "
+        f"{100 * r.rms:.3g} %, max {100 * r.max_abs:.3g} %)"
+    )
 
 
 @eis_app.command("simulate")
@@ -208,19 +212,22 @@ def simulate_cmd(
     f_lo = parse(fmin, "frequency", name="--fmin")
     if not 0 < f_lo < f_hi:
         raise NakcellInputError("--fmin/--fmax", f"{f_lo}/{f_hi} Hz", "0 < fmin < fmax")
-    n = int(round(np.log10(f_hi / f_lo) * per_decade)) + 1
+    n = round(float(np.log10(f_hi / f_lo)) * per_decade) + 1
     spec = stack.spectrum(np.geomspace(f_hi, f_lo, n))
     if plot is not None:
         from nakcell.eis.plotting import plot_fit
 
-        plot_fit(plot, spec.frequency_Hz, spec.Z_ohm, title=spec.circuit,
-                 area_cm2=stack.area_m2 * 1e4)
+        plot_fit(
+            plot, spec.frequency_Hz, spec.Z_ohm, title=spec.circuit, area_cm2=stack.area_m2 * 1e4
+        )
     if json:
         typer.echo(dumps(spec.to_dict()))
         return
     typer.echo(f"circuit {spec.circuit}")
-    typer.echo(f"bulk ASR {spec.bulk_asr_ohm_cm2:.4g} ohm cm2, GB ASR {spec.gb_asr_ohm_cm2:.4g} "
-               f"ohm cm2, interface ASR {', '.join(f'{a:.4g}' for a in spec.interface_asr_ohm_cm2)}"
-               " ohm cm2")
+    typer.echo(
+        f"bulk ASR {spec.bulk_asr_ohm_cm2:.4g} ohm cm2, GB ASR {spec.gb_asr_ohm_cm2:.4g} "
+        f"ohm cm2, interface ASR {', '.join(f'{a:.4g}' for a in spec.interface_asr_ohm_cm2)}"
+        " ohm cm2"
+    )
     for k, v in spec.elements.items():
         typer.echo(f"  {k:8s} {v:.5g}")

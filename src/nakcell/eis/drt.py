@@ -9,7 +9,7 @@ The integrals are done by quadrature on a fine grid. We minimise
 Wan et al. eq. 15 with the derivative order 1), W = 1/|Z|, with gamma >= 0 (NNLS on the
 stacked system). lambda is chosen automatically by Morozov's discrepancy principle
 (Morozov, Soviet Math. Dokl. 7 (1966) 414): the largest lambda whose weighted residual RMS
-is within ``discrepancy`` (1.5) times the noise level, the noise level being estimated by the
+is within ``discrepancy`` (1.0) times the noise level, the noise level being estimated by the
 Lin-KK residual RMS of the same spectrum (:mod:`nakcell.eis.kk`). (Generalised and Re/Im
 cross-validation, tried first, chose the smallest lambda on our test spectra and split
 single ZARC peaks.)
@@ -65,7 +65,7 @@ def drt(
     fwhm_coeff: float = 1.5,
     inductance: bool | None = None,
     capacitance: bool | None = None,
-    discrepancy: float = 1.5,
+    discrepancy: float = 1.0,
     n_fine: int = 400,
 ) -> DRTResult:
     """DRT of one spectrum. ``lam=None`` picks lambda by the discrepancy principle (see the
@@ -95,7 +95,6 @@ def drt(
     extra = np.column_stack([c for c in cols if c is not None])
     A = np.column_stack([extra, A_rbf])
     n_extra = extra.shape[1]
-    scale = float(np.max(np.abs(z)))
     wt = 1.0 / np.abs(z)
     Ar = np.vstack([A.real * wt[:, None], A.imag * wt[:, None]])
     br = np.concatenate([z.real * wt, z.imag * wt])
@@ -134,11 +133,11 @@ def drt(
         L_H=float(x[1]) if inductance else 0.0,
         lam=float(lam),
         Z_fit=zf,
-        peaks=_peaks(tau, gamma, scale),
+        peaks=_peaks(tau, gamma),
     )
 
 
-def _peaks(tau: NDArray[np.float64], g: NDArray[np.float64], scale: float) -> list[dict[str, float]]:
+def _peaks(tau: NDArray[np.float64], g: NDArray[np.float64]) -> list[dict[str, float]]:
     """Local maxima above 1 % of the largest; resistance = integral between the minima."""
     y = np.log(tau)
     if g.max() <= 0:
