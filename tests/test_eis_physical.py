@@ -85,3 +85,14 @@ def test_bad_interface_inputs(kw: dict[str, float]) -> None:
     args = {"asr_ct_ohm_m2": 1e-3, **kw}
     with pytest.raises(NakcellInputError):
         Interface(**args)
+
+
+def test_report_section_compares_model_with_paper_without_setting_it(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from nakcell.eis.report import eis_section
+
+    out = eis_section({"seed-na": stack(f=0.2), "seed-nak": stack(f=1.0)}, tmp_path)
+    rows = {r["cell"]: r for r in out["rows"]}  # type: ignore[attr-defined]
+    assert rows["seed-na"]["model_interface_asr_ohm_cm2"] == pytest.approx(250.0)
+    assert rows["seed-na"]["paper_interface_asr_ohm_cm2"] == 105.0
+    assert rows["seed-nak"]["ratio_model_to_paper"] == pytest.approx(50.0 / 15.0)
+    assert (tmp_path / "eis_nyquist.png").stat().st_size > 1000

@@ -127,6 +127,7 @@ class PhysicalStack:
             bulk_asr_ohm_cm2=vals["R_b"] * A_cm2,
             gb_asr_ohm_cm2=vals.get("R_gb", 0.0) * A_cm2,
             interface_asr_ohm_cm2=[itf.asr_ohm_m2() * 1e4 for itf in self.interfaces],
+            area_m2=self.area_m2,
         )
 
 
@@ -141,6 +142,7 @@ class PhysicalSpectrum:
     bulk_asr_ohm_cm2: float
     gb_asr_ohm_cm2: float
     interface_asr_ohm_cm2: list[float]
+    area_m2: float
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -149,6 +151,7 @@ class PhysicalSpectrum:
             "bulk_asr_ohm_cm2": self.bulk_asr_ohm_cm2,
             "gb_asr_ohm_cm2": self.gb_asr_ohm_cm2,
             "interface_asr_ohm_cm2": self.interface_asr_ohm_cm2,
+            "area_m2": self.area_m2,
             "frequency_Hz": self.frequency_Hz.tolist(),
             "Z_real_ohm": self.Z_ohm.real.tolist(),
             "Z_imag_ohm": self.Z_ohm.imag.tolist(),
