@@ -2,10 +2,12 @@
 
 Synthetic spectra of ``R0-p(R1,CPE1)-p(R2,CPE2)`` (two arcs inside a 100 kHz - 10 mHz
 window, 10 points/decade), with 1 % Gaussian noise proportional to |Z| on Z' and Z''.
-Clean two-arc spectra: R0 in 3-30 ohm, R1 and R2 in 30-300 ohm (log-uniform), time
-constants 30 us-1 ms and 30 ms-1 s, CPE exponents 0.75-0.95. (With arcs two decades apart
-in size, 1 % noise leaves the small arc's parameters undetermined: a fit started at the
-truth moves away from it, so no optimiser can "recover" them; such spectra are excluded.)
+Spectra (log-uniform): R0 1-30 ohm, R1 and R2 10-300 ohm, tau1 10 us-1 ms, tau2 30 to 3000
+times tau1 (so both arcs sit inside the window), CPE exponents 0.7-1.0. Some of these are
+not identifiable at 1 % noise (a small, strongly depressed arc next to a big one): a local
+fit started *at the truth* already leaves the tolerance below, so no optimiser can be asked
+to "recover" them. Recovery rates are given over the identifiable spectra only, the same
+set for both libraries, and the fraction excluded is printed.
 nakcell starts from its automatic guesses. impedance.py needs an initial guess; it is run
 twice: (a) from one fixed generic guess for all spectra (R0 = 10, R1 = R2 = 100 ohm,
 Q1 = 1e-5, Q2 = 1e-2, alpha = 0.9: the kind of guess a user types once for a batch), and
@@ -38,10 +40,11 @@ def synthetic(n: int, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Frequencies (71,), noisy Z (n, 71) and true parameters (n, 7)."""
     rng = np.random.default_rng(seed)
     f = np.logspace(5, -2, 71)
-    R0 = 10 ** rng.uniform(0.5, 1.5, n)
-    R1, R2 = 10 ** rng.uniform(1.5, 2.5, n), 10 ** rng.uniform(1.5, 2.5, n)
-    t1, t2 = 10 ** rng.uniform(-4.5, -3.0, n), 10 ** rng.uniform(-1.5, 0.0, n)
-    a1, a2 = rng.uniform(0.75, 0.95, n), rng.uniform(0.75, 0.95, n)
+    R0 = 10 ** rng.uniform(0.0, 1.5, n)
+    R1, R2 = 10 ** rng.uniform(1.0, 2.5, (2, n))
+    t1 = 10 ** rng.uniform(-5.0, -3.0, n)
+    t2 = t1 * 10 ** rng.uniform(1.5, 3.5, n)
+    a1, a2 = rng.uniform(0.7, 1.0, (2, n))
     true = np.column_stack([R0, R1, t1**a1 / R1, a1, R2, t2**a2 / R2, a2])
     z = Circuit(CIRCUIT).impedance(true, 2 * np.pi * f)
     noise = rng.standard_normal(z.shape) + 1j * rng.standard_normal(z.shape)
@@ -102,20 +105,34 @@ def run_nakcell(f: np.ndarray, z: np.ndarray, true: np.ndarray) -> tuple[float, 
     return dt, float(np.mean([recovered(est[i], true[i]) for i in range(len(res))]))
 
 
+def identifiable(f: np.ndarray, z: np.ndarray, true: np.ndarray) -> np.ndarray:
+    """Spectra whose least-squares optimum near the truth lies within the tolerance."""
+    c = Circuit(CIRCUIT)
+    res = fit(f, z, c, initial_guess=true)
+    est = np.array([[r.parameters[n] for n in c.param_names] for r in res])
+    return np.array([recovered(est[i], true[i]) for i in range(len(res))])
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n-batch", type=int, default=500, help="spectra fitted by nakcell")
     ap.add_argument("--n-anchor", type=int, default=40, help="spectra fitted by impedance.py")
     ap.add_argument("--seed", type=int, default=1)
     a = ap.parse_args()
-    f, z, true = synthetic(a.n_batch, a.seed)
-    t_ours, rate_ours = run_nakcell(f, z, true)
-    na = min(a.n_anchor, a.n_batch)
+    f, z_all, true_all = synthetic(a.n_batch, a.seed)
+    ok = identifiable(f, z_all, true_all)
+    t_ours, _ = run_nakcell(f, z_all, true_all)  # timing over every spectrum
+    z, true = z_all[ok], true_all[ok]
+    _, rate_ours = run_nakcell(f, z, true)
+    na = min(a.n_anchor, int(ok.sum()))
     t_fix, rate_fix = run_anchor(f, z[:na], true[:na], scaled=False)
     t_sc, rate_sc = run_anchor(f, z[:na], true[:na], scaled=True)
     # same subset for a like-for-like recovery comparison
     _, rate_sub = run_nakcell(f, z[:na], true[:na])
     print(f"circuit {CIRCUIT}, {f.size} frequencies, 1 % noise")
+    print(
+        f"identifiable spectra: {ok.sum()} of {ok.size} ({ok.mean():.1%}); rates below over these"
+    )
     print(
         f"impedance.py, fixed guess  : {t_fix * 1e3:8.2f} ms/fit, recovery {rate_fix:6.1%} (n={na})"
     )
@@ -124,7 +141,7 @@ def main() -> None:
     )
     print(
         f"nakcell, automatic, batch  : {t_ours * 1e3:8.2f} ms/fit, recovery {rate_ours:6.1%} "
-        f"(n={a.n_batch}; {rate_sub:.1%} on impedance.py's {na})"
+        f"(n={int(ok.sum())}; {rate_sub:.1%} on impedance.py's {na})"
     )
     print(f"speed ratio vs fixed guess : {t_fix / t_ours:6.1f}x fits/s")
     print(f"speed ratio vs scaled guess: {t_sc / t_ours:6.1f}x fits/s")

@@ -3,6 +3,8 @@ Holm's constriction example (LITERATURE.md), and the cell adapter."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -87,7 +89,7 @@ def test_bad_interface_inputs(kw: dict[str, float]) -> None:
         Interface(**args)
 
 
-def test_report_section_compares_model_with_paper_without_setting_it(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_report_section_compares_model_with_paper_without_setting_it(tmp_path: Path) -> None:
     from nakcell.eis.report import eis_section
 
     out = eis_section({"seed-na": stack(f=0.2), "seed-nak": stack(f=1.0)}, tmp_path)

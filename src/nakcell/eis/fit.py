@@ -23,9 +23,9 @@ returned ordered by time constant, fastest first, so ``R1`` is the high-frequenc
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal, overload
+from typing import Literal
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -76,15 +76,6 @@ class FitResult:
         return d
 
 
-@overload
-def fit(
-    frequencies: ArrayLike,
-    Z: Sequence[complex] | NDArray[np.complexfloating],
-    circuit: str | Circuit,
-    **kw: object,
-) -> FitResult | list[FitResult]: ...
-
-
 def fit(
     frequencies: ArrayLike,
     Z: ArrayLike,
@@ -133,7 +124,7 @@ def fit(
         starts = g[:, None, :]
     else:
         ns = n_starts if n_starts is not None else _default_starts(c)
-        starts = np.stack([initial_guesses(c, f, z2[i], ns) for i in _range(n_spec)])
+        starts = np.stack([initial_guesses(c, f, z2[i], ns) for i in range(n_spec)])
     for name, v in consts.items():
         starts[:, :, c.param_names.index(name)] = v
     n_st = starts.shape[1]
@@ -185,10 +176,6 @@ def fit(
             }
         results.append(res)
     return results[0] if single else results
-
-
-def _range(n: int) -> range:
-    return range(n)
 
 
 def _default_starts(c: Circuit) -> int:
