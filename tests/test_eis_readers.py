@@ -172,6 +172,19 @@ def test_mpr_garbage_is_file_error(tmp_path: Path) -> None:
         read(p)
 
 
+def test_truncated_mpr_one_line_exit_2(
+    tmp_path: Path, shared_data: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    raw = eis(shared_data, "hybriddrt_PEIS_SSB.mpr").read_bytes()
+    p = tmp_path / "cut.mpr"
+    p.write_bytes(raw[: len(raw) // 2])
+    with pytest.raises(SystemExit) as e:
+        main(["eis", "kk", str(p)])
+    err = capsys.readouterr().err
+    assert e.value.code == 2 and "cut.mpr" in err and "truncated" in err
+    assert len(err.strip().splitlines()) == 1
+
+
 def test_empty_file(tmp_path: Path) -> None:
     with pytest.raises(NakcellFileError, match="empty"):
         read(write(tmp_path, "e.csv", ""))

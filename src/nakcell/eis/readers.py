@@ -221,7 +221,8 @@ def _read_mpr(path: Path, cycle: int | None) -> Spectrum:
     try:
         mpr = BioLogic.MPRfile(str(path))
     except Exception as exc:  # galvani raises bare ValueError/KeyError/struct.error on odd files
-        raise NakcellFileError(path, f"galvani could not read it: {exc!r}") from exc
+        msg = " ".join(str(exc).split()) or type(exc).__name__
+        raise NakcellFileError(path, f"truncated or corrupt .mpr (galvani: {msg})") from exc
     data = mpr.data
     names = list(data.dtype.names or ())
     for col in ("freq/Hz", "Re(Z)/Ohm", "-Im(Z)/Ohm"):
