@@ -37,7 +37,7 @@ def fit_cmd(
     import numpy as np
 
     from nakcell.cli._common import dumps
-    from nakcell.eis import Circuit, fit, read
+    from nakcell.eis import Circuit, FitResult, fit, read
     from nakcell.errors import NakcellInputError
     from nakcell.units import parse
 
@@ -53,16 +53,17 @@ def fit_cmd(
     groups: dict[bytes, list[int]] = {}
     for i, s in enumerate(spectra):
         groups.setdefault(s.frequency_Hz.tobytes(), []).append(i)
-    results: list[object] = [None] * len(spectra)
+    results: list[FitResult | None] = [None] * len(spectra)
     for idx in groups.values():
         f = spectra[idx[0]].frequency_Hz
         Z = np.stack([spectra[i].Z_ohm for i in idx])
         out = fit(f, Z, c, weighting=weighting, area_m2=area_m2)  # type: ignore[arg-type]
-        for i, r in zip(idx, out if isinstance(out, list) else [out], strict=True):
-            results[i] = r
+        for i, one in zip(idx, out if isinstance(out, list) else [out], strict=True):
+            results[i] = one
     rows = []
     for p, s, r in zip(files, spectra, results, strict=True):
-        d = {"file": str(p), **r.to_dict()}  # type: ignore[attr-defined]
+        assert r is not None
+        d = {"file": str(p), **r.to_dict()}
         rows.append(d)
         if plot is not None:
             from nakcell.eis.plotting import plot_fit
@@ -72,7 +73,7 @@ def fit_cmd(
                 plot / f"{p.name}_fit.png",
                 s.frequency_Hz,
                 s.Z_ohm,
-                r.predict(s.frequency_Hz),  # type: ignore[attr-defined]
+                r.predict(s.frequency_Hz),
                 title=f"{p.name}: {c.text}",
             )
     if json:

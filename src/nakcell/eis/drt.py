@@ -124,7 +124,7 @@ def drt(
                 break
     x = solve(lam)
     gamma = phi @ x[n_extra:]
-    zf = A @ x
+    zf = np.asarray(A @ x, dtype=complex)
     tau = np.exp(y)
     return DRTResult(
         tau_s=tau,

@@ -105,13 +105,13 @@ def _resistor(p: NDArray[np.float64], w: NDArray[np.float64]) -> NDArray[np.comp
 @element("C", params=("C",), units=("F",), bounds=(POS,), guess=lambda R, tau: (tau / R,))
 def _capacitor(p: NDArray[np.float64], w: NDArray[np.float64]) -> NDArray[np.complex128]:
     """Capacitor, Z = 1 / (j w C)."""
-    return 1.0 / (1j * w * _col(p, 0))
+    return np.asarray(1.0 / (1j * w * _col(p, 0)), dtype=complex)
 
 
 @element("L", params=("L",), units=("H",), bounds=(POS,), guess=lambda R, tau: (R * tau,))
 def _inductor(p: NDArray[np.float64], w: NDArray[np.float64]) -> NDArray[np.complex128]:
     """Inductor, Z = j w L."""
-    return 1j * w * _col(p, 0)
+    return np.asarray(1j * w * _col(p, 0), dtype=complex)
 
 
 @element(

@@ -134,4 +134,4 @@ def _solve(
     keep[2] = capacitance
     x = np.zeros(A.shape[1])
     x[keep] = np.linalg.lstsq(A[:, keep], b, rcond=None)[0]
-    return x, basis @ x
+    return x, np.asarray(basis @ x, dtype=complex)
