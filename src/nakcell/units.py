@@ -60,6 +60,8 @@ KINDS: dict[str, Kind] = {
         Kind("fraction", "dimensionless", "dimensionless", "0.5"),
         Kind("heat_transfer_coefficient", "W/m**2/K", "W/m**2/K", "10 W/m2/K"),
         Kind("specific_capacity", "A*s/kg", "mA*h/g", "117.6 mAh/g"),
+        Kind("capacitance_per_area", "F/m**2", "uF/cm**2", "88 uF/cm2"),
+        Kind("frequency", "Hz", "Hz", "100 kHz"),
     )
 }
 
