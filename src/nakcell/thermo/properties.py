@@ -9,6 +9,7 @@ docs/thermo.md says where that matters.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 from scipy.optimize import brentq
@@ -118,13 +119,38 @@ def molar_surface_area(element: str, T: float) -> float:
     return float(F_GEOMETRIC * N_A ** (1 / 3) * molar_volume(element, T) ** (2 / 3))
 
 
-def surface_tension_NaK(x_Na: float, T: float, system: str = "Na-K") -> tuple[float, float]:
-    """Butler surface tension (N/m) of liquid Na-K and the surface mole fraction of Na.
+def butler(
+    x_a: float,
+    T: float,
+    sigma: tuple[float, float],
+    area: tuple[float, float],
+    excess: Callable[[float], tuple[float, float]],
+    beta: float = BETA_LIQUID_METAL,
+) -> tuple[float, float]:
+    """Butler surface tension (N/m) of a binary liquid a-b and the surface mole fraction of a.
 
-    sigma = sigma_i + RT/A_i ln(x_i^S/x_i^B) + (beta G_i^ex(x^S) - G_i^ex(x^B))/A_i for i = Na, K
-    (Butler, Proc. R. Soc. A 135 (1932) 348; Tanaka et al. 1996), solved for the surface
-    composition x^S at which both expressions agree. Partial excess Gibbs energies of the bulk
-    liquid come from the TDB. Returns (sigma, x_Na_surface).
+    sigma = sigma_i + RT/A_i ln(x_i^S/x_i^B) + (beta G_i^ex(x^S) - G_i^ex(x^B))/A_i, i = a, b
+    (Butler, Proc. R. Soc. A 135 (1932) 348; beta and A_i as in Tanaka et al. 1996), solved for
+    the surface composition x^S where both agree. ``excess(x_a)`` returns the bulk partial
+    excess Gibbs energies (G_a^ex, G_b^ex) in J/mol.
+    """
+    ga_b, gb_b = excess(x_a)
+
+    def sides(xs: float) -> tuple[float, float]:
+        ga_s, gb_s = excess(xs)
+        f_a = sigma[0] + (R * T * math.log(xs / x_a) + beta * ga_s - ga_b) / area[0]
+        f_b = sigma[1] + (R * T * math.log((1 - xs) / (1 - x_a)) + beta * gb_s - gb_b) / area[1]
+        return f_a, f_b
+
+    xs = brentq(lambda z: float(np.subtract(*sides(z))), 1e-12, 1 - 1e-12, xtol=1e-14)
+    return float(sides(xs)[0]), float(xs)
+
+
+def surface_tension_NaK(x_Na: float, T: float, system: str = "Na-K") -> tuple[float, float]:
+    """Surface tension (N/m) of liquid Na-K and the Na mole fraction of its surface layer.
+
+    Butler model (:func:`butler`) with the pure-liquid surface tensions above, molar areas from
+    the pure-liquid molar volumes, and the bulk partial excess Gibbs energies of the TDB liquid.
     """
     x = float(x_Na)
     if x >= 1.0:
@@ -132,19 +158,15 @@ def surface_tension_NaK(x_Na: float, T: float, system: str = "Na-K") -> tuple[fl
     if x <= 0.0:
         return float(surface_tension_K(T)), 0.0
     m = model(system)
-    s_na, s_k = float(surface_tension_Na(T)), float(surface_tension_K(T))
-    a_na, a_k = molar_surface_area("NA", T), molar_surface_area("K", T)
-    _, ek_b, ena_b = (float(v) for v in m.excess("LIQUID", x, T))
 
-    def sides(xs: float) -> tuple[float, float]:
-        _, ek_s, ena_s = (float(v) for v in m.excess("LIQUID", xs, T))
-        f_na = s_na + R * T / a_na * math.log(xs / x) + (BETA_LIQUID_METAL * ena_s - ena_b) / a_na
-        f_k = (
-            s_k
-            + R * T / a_k * math.log((1 - xs) / (1 - x))
-            + (BETA_LIQUID_METAL * ek_s - ek_b) / a_k
-        )
-        return f_na, f_k
+    def excess(xn: float) -> tuple[float, float]:
+        _, ek, ena = m.excess("LIQUID", xn, T)
+        return float(ena), float(ek)
 
-    xs = brentq(lambda z: float(np.subtract(*sides(z))), 1e-12, 1 - 1e-12, xtol=1e-14)
-    return float(sides(xs)[0]), float(xs)
+    return butler(
+        x,
+        T,
+        (float(surface_tension_Na(T)), float(surface_tension_K(T))),
+        (molar_surface_area("NA", T), molar_surface_area("K", T)),
+        excess,
+    )
