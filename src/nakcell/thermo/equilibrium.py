@@ -43,7 +43,7 @@ def equilibrium_point(system: str, x: float, T: float, engine: str = "nakcell") 
         return _pycalphad_point(normalise(system)[0], float(x), float(T))
     if engine != "nakcell":
         raise NakcellInputError("engine", repr(engine), "'nakcell' or 'pycalphad'")
-    fields = m.fields(T)
+    fields = _fields(normalise(system)[0], float(T))
     for f in fields:
         if f.x_lo - 1e-12 <= x <= f.x_hi + 1e-12:
             return PhaseState(T, x, {_base(f.phase): 1.0}, {_base(f.phase): x})
@@ -55,6 +55,12 @@ def equilibrium_point(system: str, x: float, T: float, engine: str = "nakcell") 
             comp = {_base(left.phase): left.x_hi, _base(right.phase): right.x_lo}
             return PhaseState(T, x, fr, comp)
     raise ArithmeticError(f"no stable field found at x={x}, T={T}")  # pragma: no cover
+
+
+@functools.lru_cache(maxsize=1024)
+def _fields(system: str, T: float) -> tuple:
+    """Stable fields at T, memoised: a cell at fixed temperature asks for the same T each step."""
+    return tuple(model(system).fields(T))
 
 
 def _base(label: str) -> str:
