@@ -67,6 +67,16 @@ def liquid_range_x_Na(T: float, system: str = "Na-K") -> tuple[float, float]:
     return _liquid_range(round(t, 6), system)
 
 
+def in_liquid_field(x_Na: Array | float, T: float, system: str = "Na-K") -> Array:
+    """True where x_Na lies in the single-phase liquid field at T: the cell model's check that a
+    drifting electrode composition is still fully liquid."""
+    lo, hi = liquid_range_x_Na(T, system)
+    x = np.asarray(x_Na, dtype=float)
+    if math.isnan(lo):
+        return np.zeros(x.shape, dtype=bool)
+    return (x >= lo) & (x <= hi)
+
+
 @functools.lru_cache(maxsize=4096)
 def _liquid_range(T: float, system: str) -> tuple[float, float]:
     lo, hi = liquid_field(model(system), T)

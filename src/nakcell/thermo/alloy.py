@@ -130,19 +130,16 @@ def plot_diagram(
     d = diagram(system)
     name, _, second = normalise(system)
     fig, ax = plt.subplots(figsize=(6, 4.5))
-    liq_lo, liq_hi, t_l, others = [], [], [], []
     for T_C, phase, lo, hi in d["fields"]:
-        w_lo, w_hi = 100 * x_to_wt(hi, name), 100 * x_to_wt(lo, name)
-        if phase == "LIQUID":
-            liq_lo.append(w_lo)
-            liq_hi.append(w_hi)
-            t_l.append(T_C)
-        else:
-            others.append((w_lo, w_hi, T_C))
-    ax.plot(liq_lo, t_l, "b.", ms=2, label="liquid field boundary")
-    ax.plot(liq_hi, t_l, "b.", ms=2)
-    for w_lo, w_hi, T_C in others:
-        ax.plot([w_lo, w_hi], [T_C, T_C], "-", color="0.6", lw=0.6)
+        marker, ms, color = (
+            (".", 2, "b") if phase == "LIQUID" else (("|", 3, "k") if lo == hi else (".", 1, "0.5"))
+        )
+        for xb in {lo, hi}:
+            if 1e-9 < xb < 1 - 1e-9:
+                ax.plot([100 * x_to_wt(xb, name)], [T_C], marker, ms=ms, color=color)
+    ax.plot([], [], "b.", label="liquid field boundary")
+    ax.plot([], [], "k|", label="Na2K (stoichiometric)")
+    ax.plot([], [], ".", color="0.5", label="bcc solvus")
     for inv in d["invariants"]:
         ax.axhline(inv["T_C"], color="k", lw=0.5, ls=":")
         ax.annotate(
