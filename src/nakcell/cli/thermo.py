@@ -91,6 +91,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Young-Dupre: contact angle from the work of adhesion (or the reverse)."""
         from nakcell.errors import NakcellInputError
+        from nakcell.thermo import in_liquid_field
         from nakcell.thermo.equilibrium import parse_composition
         from nakcell.thermo.properties import surface_tension_Na, surface_tension_NaK
         from nakcell.thermo.systems import normalise
@@ -101,6 +102,7 @@ def register(app: typer.Typer) -> None:
         if comp is None and head.strip().lower() == "na":
             x, name, gamma = 1.0, "Na", float(surface_tension_Na(T))
             src = "Fink & Leibowitz ANL/RE-95/2 (1995)"
+            liquid_now = T >= 370.87  # SGTE melting point of Na
         else:
             name = normalise(head)[0]
             if comp is None:
@@ -108,12 +110,14 @@ def register(app: typer.Typer) -> None:
             x = parse_composition(comp, name)
             gamma, _ = surface_tension_NaK(x, T, name)
             src = "Butler model on the nakcell TDB (docs/thermo.md)"
+            liquid_now = bool(in_liquid_field(x, T, name))
         out: dict[str, Any] = {
             "liquid": liquid,
             "x_Na": x,
             "temperature_C": T - 273.15,
             "surface_tension_mN_m": gamma * 1000.0,
             "surface_tension_source": src,
+            "liquid_at_temperature": liquid_now,
             "equation": "Young-Dupre: W_a = gamma_LV (1 + cos theta)",
         }
         if (work_of_adhesion is None) == (contact_angle is None):
