@@ -7,8 +7,6 @@ from nakcell.constants import F, R
 from nakcell.errors import NakcellInputError
 from nakcell.thermo import a_Na, liquid_range_x_Na, potential_vs_Na
 
-pycalphad = pytest.importorskip("pycalphad")
-
 
 @pytest.fixture(scope="module")
 def db():

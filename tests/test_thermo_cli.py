@@ -37,7 +37,7 @@ def test_alloy_point_below_liquidus_has_null_properties(capsys, tmp_path, monkey
 
 
 def test_alloy_at_percent_and_pycalphad_engine_agree(capsys, tmp_path, monkeypatch):
-    pytest.importorskip("pycalphad")
+
     monkeypatch.setenv("NAKCELL_CACHE", str(tmp_path))
     base = ["alloy", "--composition", "20 at% K", "--temperature", "25C", "--json"]
     _, a, _ = run(base, capsys)
