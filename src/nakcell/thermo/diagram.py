@@ -1,8 +1,9 @@
 """Phase-diagram features of a binary model: invariant reactions, liquid field, liquidus.
 
-Invariants are found by scanning the sequence of stable fields (``BinaryModel.fields``) in
-temperature and bisecting where it changes; the three-phase temperatures are then solved
-exactly from the two liquidus conditions that meet there.
+``invariants`` finds them generically: it scans the sequence of stable fields
+(``BinaryModel.fields``) in 1 K steps and bisects to 1e-5 K where the sequence changes.
+``eutectic`` and ``peritectic`` solve a known liquid + solid-solution + compound invariant
+directly (a tangent-line condition, no scan); the assessment uses these.
 """
 
 from __future__ import annotations
@@ -204,9 +205,3 @@ def eutectic(
     return Invariant("eutectic", float(t), line_and_gap(t)[1], (liquid, solid, compound))
 
 
-def find_invariant(model: BinaryModel, kind: str, t_lo: float, t_hi: float) -> Invariant:
-    """The single ``kind`` invariant between t_lo and t_hi (K); raises if there is none."""
-    found = [i for i in invariants(model, t_lo=t_lo, t_hi=t_hi) if i.type == kind]
-    if not found:
-        raise ArithmeticError(f"no {kind} between {t_lo} and {t_hi} K")
-    return found[0]
