@@ -203,5 +203,3 @@ def eutectic(
 
     t = brentq(lambda T: line_and_gap(T)[0], *t_range, xtol=1e-9)
     return Invariant("eutectic", float(t), line_and_gap(t)[1], (liquid, solid, compound))
-
-
