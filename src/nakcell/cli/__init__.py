@@ -29,6 +29,7 @@ app = typer.Typer(
 _MODULES: tuple[str, ...] = (
     "nakcell.cli.cell",
     "nakcell.cli.eis",
+    "nakcell.cli.thermo",
 )
 
 
