@@ -34,7 +34,6 @@ from typing import Any
 import numpy as np
 
 from nakcell.constants import F, R
-from nakcell.interface.alloy import ideal_activity
 from nakcell.interface.contact import (
     constriction_asr,
     liquid_contact_fraction,
@@ -47,7 +46,7 @@ from nakcell.interface.voids import (
     contact_rates,
     viscous_supply_velocity,
 )
-from nakcell.materials.anodes import _LIQUIDUS_C, _LIQUIDUS_WT_NA, M_K, M_NA, VM_K, VM_NA
+from nakcell.materials.anodes import VM_K, VM_NA, is_liquid_alloy
 from nakcell.materials.cells import Cell
 from nakcell.protocols import Galvanostatic, SteppedCCD
 
@@ -134,19 +133,28 @@ def _molar_volume(x: np.ndarray) -> np.ndarray:
 
 
 def _liquid(x: np.ndarray, T: np.ndarray) -> np.ndarray:
-    w = 100.0 * x * M_NA / (x * M_NA + (1.0 - x) * M_K)
-    return np.interp(w, _LIQUIDUS_WT_NA, _LIQUIDUS_C) < T - 273.15
+    return is_liquid_alloy(x, T)
+
+
+def _activity(x: np.ndarray, T: np.ndarray, alloy: np.ndarray) -> np.ndarray:
+    """Na activity (pure-liquid reference) from the Na-K TDB for alloys; 1 for pure Na."""
+    if not alloy.any():
+        return np.ones_like(x)
+    from nakcell.thermo import a_Na
+
+    return np.where(alloy, a_Na(np.clip(x, X_MIN, 1.0), T, reference="liquid"), 1.0)
 
 
 def _gamma(x: np.ndarray, T: np.ndarray) -> np.ndarray:
-    """Liquid surface tension (N/m): the ideal Butler model, bilinear in a cached (T, x) table.
-
-    Table of :func:`nakcell.materials.anodes.butler_ideal` on 201 compositions x 39
-    temperatures (230-420 K); interpolation error < 1 mN/m (tested).
+    """Liquid surface tension (N/m): Butler model with the TDB's excess energies
+    (:func:`nakcell.thermo.properties.surface_tension_NaK`), bilinear in a cached (T, x) table
+    of 201 compositions (clustered at both ends) x 39 temperatures (230-420 K); interpolation
+    error < 1 mN/m (tested).
     """
     tab, t0, dt_ = _butler_table()
     nx = tab.shape[1] - 1
-    fx = np.clip(np.asarray(x, float), 0.0, 1.0) * nx
+    # grid uniform in u = arccos(1 - 2x) / pi: dense near x = 0 and 1 where gamma is steep
+    fx = np.arccos(1.0 - 2.0 * np.clip(np.asarray(x, float), 0.0, 1.0)) / np.pi * nx
     ix = np.minimum(fx.astype(int), nx - 1)
     wx = fx - ix
     ft = np.clip((np.asarray(T, float) - t0) / dt_, 0.0, tab.shape[0] - 1.000001)
@@ -159,11 +167,12 @@ def _gamma(x: np.ndarray, T: np.ndarray) -> np.ndarray:
 
 @functools.cache
 def _butler_table() -> tuple[np.ndarray, float, float]:
-    from nakcell.materials.anodes import butler_ideal
+    from nakcell.thermo.properties import surface_tension_NaK
 
     temps = np.linspace(230.0, 420.0, 39)
-    xs = np.linspace(0.0, 1.0, 201)
-    tab = np.array([[butler_ideal(float(x), float(t)) for x in xs] for t in temps])
+    xs = (1.0 - np.cos(np.pi * np.linspace(0.0, 1.0, 201))) / 2.0
+    xs[0] = 1e-9
+    tab = np.array([[surface_tension_NaK(float(x), float(t))[0] for x in xs] for t in temps])
     return tab, float(temps[0]), float(temps[1] - temps[0])
 
 
@@ -188,7 +197,7 @@ def interface_asr(cell: Cell, f: float | None = None) -> dict[str, float]:
     x = b.x0
     f0 = initial_contact(b, x, T) if f is None else np.array([f])
     rho = 1.0 / b.sigma(T)
-    r_ct = charge_transfer_asr(b.i0 * np.sqrt(ideal_activity(x)), T) / f0
+    r_ct = charge_transfer_asr(b.i0 * np.sqrt(_activity(x, T, b.is_alloy)), T) / f0
     r_c = constriction_asr(rho, b.a, f0)
     return {
         "contact_fraction": float(f0[0]),
@@ -376,7 +385,7 @@ def simulate_symmetric(
     liqR = liqL.copy()
     vmL = _molar_volume(xL)
     vmR = vmL.copy()
-    sqrt_aL = np.sqrt(ideal_activity(xL))
+    sqrt_aL = np.sqrt(_activity(xL, T, b.is_alloy))
     sqrt_aR = sqrt_aL.copy()
     e_eq = np.zeros(n)
     for step in iterator:
@@ -406,7 +415,8 @@ def simulate_symmetric(
             xL, xR = x_of(nL), x_of(nR)
             liqL, liqR = _liquid(xL, T), _liquid(xR, T)
             vmL, vmR = _molar_volume(xL), _molar_volume(xR)
-            sqrt_aL, sqrt_aR = np.sqrt(ideal_activity(xL)), np.sqrt(ideal_activity(xR))
+            sqrt_aL = np.sqrt(_activity(xL, T, b.is_alloy))
+            sqrt_aR = np.sqrt(_activity(xR, T, b.is_alloy))
             e_eq = rt_f * (np.log(sqrt_aR) - np.log(sqrt_aL)) * 2.0  # E_L - E_R, Nernst
             froze = running & liquid0 & np.isnan(t_solid) & ~(liqL & liqR)
             t_solid = np.where(froze, t, t_solid)

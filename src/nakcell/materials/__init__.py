@@ -1,6 +1,6 @@
 """Sourced parameter sets: anodes, electrolytes and cells. Every value has unit and source."""
 
-from nakcell.materials.anodes import ANODES, Anode, K, Na, NaK, liquidus_C, wt_pct_K_to_x_Na
+from nakcell.materials.anodes import ANODES, Anode, K, Na, NaK, is_liquid_alloy, wt_pct_K_to_x_Na
 from nakcell.materials.cells import (
     CELLS,
     Cell,
@@ -32,7 +32,7 @@ __all__ = [
     "NaK",
     "beta_alumina",
     "get_cell",
-    "liquidus_C",
+    "is_liquid_alloy",
     "load_cell",
     "seed_na",
     "seed_na_sno2",

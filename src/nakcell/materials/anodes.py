@@ -1,14 +1,13 @@
 """Alkali-metal anodes: Na, K and Na-K alloys of any composition, bare or in an rGO host.
 
 Composition is the Na mole fraction ``x_Na``. Whether the metal is liquid at the test
-temperature follows from a sourced liquidus (replaced by the CALPHAD description of
-``nakcell.thermo`` where installed); liquid and solid then get different interface physics
+temperature follows from the assessed Na-K phase diagram (``nakcell.thermo``); liquid and
+solid then get different interface physics
 in :mod:`nakcell.interface` — the label "liquid" is never used as a shortcut.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -27,14 +26,8 @@ _WANG_NA = (
     "doi:10.1016/j.mtla.2020.100792 (Na at room temperature)"
 )
 
-# Liquidus of Na-K as (wt% Na, T in degC) points, each from a source:
-#   pure K 63.5 degC, pure Na 97.8 degC (CRC Handbook melting points);
-#   eutectic -12.6 degC at 22.2 wt% Na (NaK-78; Foust (ed.), Sodium-NaK Engineering
-#   Handbook Vol. 1, Gordon & Breach 1972);
-#   liquid at 25 degC from 9.2 to 58.2 wt% Na (J. Am. Chem. Soc. 140 (2018) 3292).
-# Piecewise-linear in wt% between them: a coarse bound, superseded by nakcell.thermo.
-_LIQUIDUS_WT_NA = np.array([0.0, 9.2, 22.2, 58.2, 100.0])
-_LIQUIDUS_C = np.array([63.5, 25.0, -12.6, 25.0, 97.8])
+T_MELT_NA = 370.87  # K, melting point of Na (SGTE unary, Dinsdale, CALPHAD 15 (1991) 317)
+T_MELT_K = 336.53  # K, melting point of K (SGTE unary, Dinsdale 1991)
 
 
 def wt_pct_K_to_x_Na(wt_pct_K: float) -> float:
@@ -53,11 +46,26 @@ def x_Na_to_wt_pct_Na(x_Na: float | np.ndarray) -> float | np.ndarray:
     return float(w) if w.ndim == 0 else w
 
 
-def liquidus_C(x_Na: float | np.ndarray) -> float | np.ndarray:
-    """Liquidus temperature (degC) of Na-K at Na mole fraction ``x_Na`` (sourced points)."""
-    w = x_Na_to_wt_pct_Na(x_Na)
-    t = np.interp(w, _LIQUIDUS_WT_NA, _LIQUIDUS_C)
-    return float(t) if np.ndim(t) == 0 else t
+def is_liquid_alloy(x_Na: np.ndarray | float, T: np.ndarray | float) -> np.ndarray:
+    """True where a Na-K metal of Na fraction ``x_Na`` is fully liquid at ``T`` (K).
+
+    Pure metals: above their melting points. Alloys: inside the single-phase liquid field of
+    the assessed Na-K TDB (``nakcell.thermo``; a two-phase slurry counts as not liquid).
+    """
+    from nakcell.thermo import in_liquid_field
+
+    x = np.atleast_1d(np.asarray(x_Na, dtype=float))
+    t = np.broadcast_to(np.asarray(T, dtype=float), x.shape)
+    out = np.empty(x.shape, dtype=bool)
+    pure = (x >= 1.0 - 1e-12) | (x <= 1e-12)
+    out[pure] = t[pure] > np.where(x[pure] >= 0.5, T_MELT_NA, T_MELT_K)
+    alloy = ~pure
+    if alloy.any():
+        t_round = np.round(t, 1)
+        for tv in np.unique(t_round[alloy]):
+            m = alloy & (t_round == tv)
+            out[m] = in_liquid_field(x[m], float(tv))
+    return out
 
 
 @dataclass(frozen=True)
@@ -138,53 +146,17 @@ class Anode(Sourced):
         return self.thickness / float(self.molar_volume()) * (1.0 - self.x_Na)
 
     def is_liquid(self, T: float, x_Na: float | None = None) -> bool:
-        """True when the alloy at ``x_Na`` is above its liquidus at T (K)."""
+        """True when the metal at ``x_Na`` is fully liquid at T (K) (Na-K TDB)."""
         x = self.x_Na if x_Na is None else x_Na
-        return bool(liquidus_C(x) < T - 273.15)
+        return bool(is_liquid_alloy(x, T)[0])
 
     def surface_tension(self, T: float, x_Na: float | None = None) -> float:
-        """Liquid surface tension (N/m): ideal Butler model between Na and K.
+        """Liquid surface tension (N/m): Butler model with the TDB's excess energies
+        (:func:`nakcell.thermo.properties.surface_tension_NaK`)."""
+        from nakcell.thermo.properties import surface_tension_NaK
 
-        Pure metals: gamma(T) = gamma_m + dgamma/dT (T - T_m) with Na 0.191 N/m at 371 K,
-        -0.1 mN/m/K; K 0.110 N/m at 336.7 K, -0.08 mN/m/K (Iida & Guthrie 1988). The alloy
-        follows Butler, Proc. R. Soc. A 135 (1932) 348 with ideal bulk and surface
-        (nakcell.thermo adds the excess terms).
-        """
         x = self.x_Na if x_Na is None else x_Na
-        return float(butler_ideal(x, T))
-
-
-def _gamma_pure(T: float) -> tuple[float, float]:
-    g_na = 0.191 - 0.1e-3 * (T - 371.0)
-    g_k = 0.110 - 0.08e-3 * (T - 336.7)
-    return g_na, g_k
-
-
-def butler_ideal(x_Na: float, T: float) -> float:
-    """Ideal-solution Butler surface tension of liquid Na-K (N/m) at Na fraction x_Na, T (K).
-
-    gamma = gamma_i + (R T / A_i) ln(x_i^s / x_i) for i = Na, K, with molar surface areas
-    A_i = 1.091 N_A^(1/3) V_i^(2/3) (Tanaka et al., Z. Metallkd. 87 (1996) 380).
-    """
-    from scipy.optimize import brentq
-
-    from nakcell.constants import R
-
-    if x_Na <= 0.0 or x_Na >= 1.0:
-        g_na, g_k = _gamma_pure(T)
-        return g_na if x_Na >= 1.0 else g_k
-    n_a = 6.02214076e23
-    g_na, g_k = _gamma_pure(T)
-    a_na = 1.091 * n_a ** (1 / 3) * VM_NA ** (2 / 3)
-    a_k = 1.091 * n_a ** (1 / 3) * VM_K ** (2 / 3)
-
-    def gap(xs: float) -> float:
-        return (g_na + R * T / a_na * math.log(xs / x_Na)) - (
-            g_k + R * T / a_k * math.log((1 - xs) / (1 - x_Na))
-        )
-
-    xs = brentq(gap, 1e-12, 1 - 1e-12)
-    return g_na + R * T / a_na * math.log(xs / x_Na)
+        return float(surface_tension_NaK(min(max(x, 1e-9), 1.0), T)[0])
 
 
 # --------------------------------------------------------------------- presets
@@ -212,6 +184,7 @@ def NaK(wt_pct_K: float = 56.0, host: str = "rGO", **overrides: object) -> Anode
         host=host,
         thickness=10e-9 / 0.95e-4,  # 10 uL spread over the 0.95 cm2 pellet face
         W_adh=_interp_wadh(x),
+        viscosity=_nak_viscosity(x),
     )
     a = a.with_source(
         "x_Na", f"seed methods: Na:K = {100 - wt_pct_K:g}:{wt_pct_K:g} wt% -> x_Na = {x:.3f}"
@@ -221,11 +194,22 @@ def NaK(wt_pct_K: float = 56.0, host: str = "rGO", **overrides: object) -> Anode
         "assumption: a 10 uL alloy drop over the 11 mm pellet (the seed gives no loading)",
     )
     a = a.with_source(
+        "viscosity",
+        "Na-K viscosity at 25 degC from the Sodium-NaK Engineering Handbook correlation "
+        "(Foust 1972) via nakcell.thermo.properties.viscosity_NaK",
+    )
+    a = a.with_source(
         "W_adh",
         "DFT works of adhesion of the seed (Zhao et al. 2021): Na(110) 0.166 J/m2, NaK3(110) "
         "0.185 J/m2, linear in x_Na between them (clamped)",
     )
     return a.replace(**overrides) if overrides else a
+
+
+def _nak_viscosity(x_Na: float) -> float:
+    from nakcell.thermo.properties import viscosity_NaK
+
+    return float(viscosity_NaK(x_Na, 298.15))
 
 
 def _interp_wadh(x_Na: float) -> float:

@@ -116,12 +116,15 @@ def seed_na_sno2() -> Cell:
     W = 2 gamma_Na by Young-Dupre), which raises the solid contact fraction through the
     adhesive pressure W / a.
     """
-    c = Cell(name="seed-na-sno2", anode=Na(), interlayer="SnO2", interlayer_W_adh=2 * 0.198)
+    from nakcell.thermo.properties import surface_tension_Na
+
+    gamma_na = float(surface_tension_Na(298.15))
+    c = Cell(name="seed-na-sno2", anode=Na(), interlayer="SnO2", interlayer_W_adh=2 * gamma_na)
     return c.with_source(
         "interlayer_W_adh",
         "assumption: Na wets Sn-based chaperone layers (Gross et al., J. Mater. Chem. A 8 "
-        "(2020) 17012); theta = 0 -> W = 2 gamma_Na, gamma_Na(25 degC) = 0.198 N/m "
-        "(Iida & Guthrie 1988, extrapolated)",
+        "(2020) 17012); theta = 0 -> W = 2 gamma_Na, gamma_Na(25 degC) from Fink & Leibowitz "
+        "(ANL/RE-95/2) via nakcell.thermo.properties, extrapolated below the melting point",
     )
 
 
