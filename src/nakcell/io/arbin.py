@@ -116,17 +116,20 @@ def _to_table(df: Any, path: Path) -> Any:
     step_id = num("Step_Index")
     step = running_step(step_id, st)
     cap = en = None
+    cycle = num("Cycle_Index")
+    # Arbin restarts its capacity and energy counters at each new cycle.
+    resets = np.r_[False, cycle[1:] != cycle[:-1]]
     if "Charge_Capacity" in df and "Discharge_Capacity" in df:
-        cap = step_capacity_from_cumulative(
-            num("Charge_Capacity") + num("Discharge_Capacity"), step
-        )
+        q = num("Charge_Capacity") + num("Discharge_Capacity")
+        cap = step_capacity_from_cumulative(q, step, resets)
     if "Charge_Energy" in df and "Discharge_Energy" in df:
-        en = step_capacity_from_cumulative(num("Charge_Energy") + num("Discharge_Energy"), step)
+        e = num("Charge_Energy") + num("Discharge_Energy")
+        en = step_capacity_from_cumulative(e, step, resets)
     return build_table(
         time_s=num("Test_Time"),
         current_A=current,
         voltage_V=num("Voltage"),
-        cycle=num("Cycle_Index").astype(np.int64),
+        cycle=cycle.astype(np.int64),
         instrument_step=step_id,
         step_type=st,
         capacity_Ah=cap,

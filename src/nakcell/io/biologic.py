@@ -19,6 +19,9 @@ from nakcell.io._guard import file_errors, require
 from nakcell.io.table import (
     CyclerData,
     build_table,
+    cycles_from_step_types,
+    first_direction,
+    integrate_per_step,
     running_step,
     step_capacity_from_cumulative,
     step_type_from_current,
@@ -165,13 +168,6 @@ def _to_table(cols: Mapping[str, np.ndarray], path: Path) -> Any:
     if freq is not None:
         st[freq > 0] = "other"
     half = _col(cols, "half cycle")
-    cyc = _col(cols, "cycle number")
-    if cyc is not None:
-        cycle = np.nan_to_num(cyc).astype(np.int64) + 1  # EC-Lab counts cycles from 0
-    elif half is not None:
-        cycle = (np.nan_to_num(half).astype(np.int64) // 2) + 1
-    else:
-        cycle = np.ones(n, dtype=np.int64)
     ns = _col(cols, "Ns")
     key = np.zeros(n, dtype=np.int64)
     if ns is not None:
@@ -181,9 +177,17 @@ def _to_table(cols: Mapping[str, np.ndarray], path: Path) -> Any:
     q = _col(cols, "(Q-Qo)/mA.h")
     if q is None and dq_mAh is not None:
         q = np.cumsum(dq_mAh)
-    cap = None
-    if q is not None:
-        cap = step_capacity_from_cumulative(q * 1e-3, running_step(key, st))
+    step = running_step(key, st)
+    cap = None if q is None else step_capacity_from_cumulative(q * 1e-3, step)
+    cyc = _col(cols, "cycle number")
+    if cyc is not None:
+        cycle = np.nan_to_num(cyc).astype(np.int64) + 1  # EC-Lab counts cycles from 0
+    else:
+        # .mpr files often lack 'cycle number'; EC-Lab's 'half cycle' pairs halves from the
+        # file's first step, which may be a short top-up, so cycles are counted from the
+        # first substantial direction instead (see first_direction).
+        ref = cap if cap is not None else integrate_per_step(t, np.abs(current), step) / 3600
+        cycle = cycles_from_step_types(st, first_direction(st, ref, step))
     return build_table(
         time_s=t,
         current_A=current,

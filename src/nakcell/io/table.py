@@ -144,21 +144,31 @@ def step_starts(step: np.ndarray) -> np.ndarray:
     return np.flatnonzero(np.r_[True, s[1:] != s[:-1]])
 
 
-def step_capacity_from_cumulative(cumulative: np.ndarray, step: np.ndarray) -> np.ndarray:
-    """Per-step unsigned capacity from a counter that does not reset at every step.
+def step_capacity_from_cumulative(
+    cumulative: np.ndarray, step: np.ndarray, resets: np.ndarray | None = None
+) -> np.ndarray:
+    """Per-step unsigned capacity from a counter that does not restart at every step.
 
-    Each step is referred to the last value of the step before it (the first step to its
-    own first value), so the charge of a step's first interval is kept.
+    The charge of the interval before a step's first point belongs to that step (the
+    counter's change since the previous point). ``resets`` marks points where the
+    instrument restarted the counter from zero (Arbin: each new cycle), where the increment
+    is the counter's own value.
     """
     q = np.asarray(cumulative, dtype=np.float64)
+    n = len(q)
+    if n == 0:
+        return np.zeros(0)
+    inc = np.zeros(n)
+    inc[1:] = np.diff(q)
+    if resets is not None:
+        r = np.asarray(resets, dtype=bool)
+        inc[r] = q[r]
+        inc[0] = 0.0
+    total = np.cumsum(inc)
     starts = step_starts(step)
-    ref_at_start = np.empty(len(starts))
-    if len(starts):
-        ref_at_start[0] = q[0]
-        ref_at_start[1:] = q[starts[1:] - 1]
-    lengths = np.diff(np.r_[starts, len(q)])
-    ref = np.repeat(ref_at_start, lengths)
-    return np.abs(q - ref)
+    lengths = np.diff(np.r_[starts, n])
+    base = np.repeat(total[starts] - inc[starts], lengths)
+    return np.abs(total - base)
 
 
 def integrate_per_step(t: np.ndarray, y: np.ndarray, step: np.ndarray) -> np.ndarray:
@@ -178,20 +188,21 @@ def integrate_per_step(t: np.ndarray, y: np.ndarray, step: np.ndarray) -> np.nda
     return total - base
 
 
-def cycles_from_step_types(step_type: np.ndarray) -> np.ndarray:
+def cycles_from_step_types(step_type: np.ndarray, first_kind: str | None = None) -> np.ndarray:
     """Cycle numbers (from 1) for testers that do not record them.
 
     A cycle starts with the first active (charge or discharge) step of the file and a new
     one begins each time a step of that same kind follows one of the other kind, so a
     discharge-first test counts discharge+charge as cycle 1 (LANDdt's own convention, as its
-    'Cycle' sheet shows).
+    'Cycle' sheet shows). ``first_kind`` overrides the direction that opens a cycle.
     """
     st = np.asarray(step_type, dtype=object)
     n = len(st)
     active = (st == "charge") | (st == "discharge")
     if not active.any():
         return np.ones(n, dtype=np.int64)
-    first_kind = st[np.argmax(active)]
+    if first_kind is None:
+        first_kind = st[np.argmax(active)]
     other_kind = "discharge" if first_kind == "charge" else "charge"
     # last active kind seen up to each point (forward fill over rests)
     idx = np.where(active, np.arange(n), -1)
@@ -200,3 +211,27 @@ def cycles_from_step_types(step_type: np.ndarray) -> np.ndarray:
     prev_last = np.r_[None, last[:-1]]
     start = (st == first_kind) & (prev_last == other_kind)
     return 1 + np.cumsum(start, dtype=np.int64)
+
+
+def first_direction(step_type: np.ndarray, capacity_Ah: np.ndarray, step: np.ndarray) -> str:
+    """The direction ('charge' or 'discharge') that opens the test's cycles.
+
+    It is that of the first active step passing at least half the median active-step
+    capacity, so a short initial top-up or discharge to the start voltage does not decide.
+    """
+    st = np.asarray(step_type, dtype=object)
+    cap = np.nan_to_num(np.asarray(capacity_Ah, dtype=np.float64))
+    starts = step_starts(step)
+    ends = np.r_[starts[1:], len(st)]
+    kinds, caps = [], []
+    for a, b in zip(starts, ends, strict=True):
+        if st[a] in ("charge", "discharge"):
+            kinds.append(st[a])
+            caps.append(float(np.max(cap[a:b])))
+    if not kinds:
+        return "charge"
+    med = float(np.median(caps))
+    for k, c in zip(kinds, caps, strict=True):
+        if c >= 0.5 * med:
+            return str(k)
+    return str(kinds[0])
