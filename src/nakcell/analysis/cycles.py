@@ -128,9 +128,9 @@ def cell_kind(data: CyclerData | pd.DataFrame) -> str:
     """'symmetric' or 'full', from the data alone.
 
     A symmetric (plating/stripping) cell's voltage follows the sign of its current and stays
-    near zero: with current in both directions, over the points with current, sign(V) == sign(I) for >= 90 % and the median
-    |V| < 1 V. A full or half cell keeps one voltage sign whatever the current direction, so
-    the sign agreement is about the charge fraction (~50 %).
+    near zero: with current in both directions, over the points with current,
+    sign(V) == sign(I) for >= 90 % and the median |V| < 1 V. A full or half cell keeps one
+    voltage sign whatever the current direction, so the agreement is the charge fraction.
     """
     df = data.data if isinstance(data, CyclerData) else data
     st = df["step_type"].astype(str).to_numpy()
