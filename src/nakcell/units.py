@@ -59,6 +59,7 @@ KINDS: dict[str, Kind] = {
         Kind("creep_coefficient", "1/s", "1/s", "0.53 1/s"),
         Kind("fraction", "dimensionless", "dimensionless", "0.5"),
         Kind("specific_capacity", "A*s/kg", "mA*h/g", "117.6 mAh/g"),
+        Kind("mass", "kg", "mg", "1.3 mg"),
     )
 }
 
