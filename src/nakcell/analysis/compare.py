@@ -148,6 +148,27 @@ def simulate_protocol(cell_name: str, protocol: Protocol) -> tuple[np.ndarray, n
     return t, v
 
 
+def read_trace(path: str | Path) -> tuple[np.ndarray, np.ndarray]:
+    """A simulated trace from a CSV with columns ``time_s`` and ``voltage_V``."""
+    from nakcell.errors import NakcellFileError
+    from nakcell.io._guard import file_errors
+
+    p = Path(path)
+    if not p.is_file():
+        raise NakcellFileError(p, "no such file")
+    with file_errors(p, "trace CSV"):
+        df = pd.read_csv(p)
+    missing = {"time_s", "voltage_V"} - set(df.columns)
+    if missing or len(df) < 2:
+        raise NakcellFileError(p, "needs columns time_s and voltage_V and at least two rows")
+    t = pd.to_numeric(df["time_s"], errors="coerce").to_numpy(np.float64)
+    v = pd.to_numeric(df["voltage_V"], errors="coerce").to_numpy(np.float64)
+    ok = np.isfinite(t) & np.isfinite(v)
+    if ok.sum() < 2:
+        raise NakcellFileError(p, "fewer than two numeric (time_s, voltage_V) rows")
+    return t[ok], v[ok]
+
+
 def compare_traces(
     t_meas: np.ndarray, v_meas: np.ndarray, t_sim: np.ndarray, v_sim: np.ndarray
 ) -> dict[str, Any]:

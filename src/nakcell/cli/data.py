@@ -128,15 +128,18 @@ def metrics(
     typer.echo(f"{rep['file']}: {rep['format']}, {rep['n_points']} points, {rep['kind']} cell")
     typer.echo(f"{'cycle':>5} {'chg mAh':>10} {'dchg mAh':>10} {'CE %':>7} {'ret %':>7}")
     for c in rep["cycles"]:
-        ce = c["coulombic_efficiency_pct"]
-        ret = c["retention_pct"]
+        ce, ret = _fmt(c["coulombic_efficiency_pct"]), _fmt(c["retention_pct"])
         typer.echo(
-            f"{c['cycle']:>5} {c['charge_capacity_mAh']:>10.4g} {c['discharge_capacity_mAh']:>10.4g}"
-            f" {'' if ce is None else f'{ce:.2f}':>7} {'' if ret is None else f'{ret:.2f}':>7}"
+            f"{c['cycle']:>5} {c['charge_capacity_mAh']:>10.4g}"
+            f" {c['discharge_capacity_mAh']:>10.4g} {ce:>7} {ret:>7}"
         )
     if rep.get("short"):
         s = rep["short"]
         typer.echo(f"short ({s['kind']}) at {s['time_s'] / 3600:.3f} h, step {s['step']}")
+
+
+def _fmt(x: float | None) -> str:
+    return "" if x is None else f"{x:.2f}"
 
 
 @data_app.command("import")
@@ -231,6 +234,7 @@ def compare(
         compare_traces,
         extract_protocol,
         plot_overlay,
+        read_trace,
         simulate_protocol,
     )
     from nakcell.cli._common import dumps
@@ -242,12 +246,7 @@ def compare(
     d = read(file)
     protocol = extract_protocol(d)
     if sim is not None:
-        s = read(
-            sim,
-            format="csv",
-            mapping={"time_s": "time_s", "current_A": "time_s", "voltage_V": "voltage_V"},
-        )
-        t_sim, v_sim = s.data["time_s"].to_numpy(), s.data["voltage_V"].to_numpy()
+        t_sim, v_sim = read_trace(sim)
         label = sim.name
     else:
         assert cell is not None
