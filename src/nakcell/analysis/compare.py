@@ -74,8 +74,8 @@ def extract_protocol(data: CyclerData | pd.DataFrame) -> Protocol:
 
     A step with current is 'cc' when its current varies by less than ``CC_TOLERANCE`` of
     its mean, 'cv' when instead its voltage stays within ``CV_TOLERANCE_V``, else 'other'.
-    Step durations include the interval up to the next step's first point, so the steps
-    add up to the test time.
+    A step's duration runs from the previous step's last point to its own last point, so
+    the steps add up to the test time.
     """
     df = data.data if isinstance(data, CyclerData) else data
     steps = step_summary(df)
@@ -84,7 +84,6 @@ def extract_protocol(data: CyclerData | pd.DataFrame) -> Protocol:
     i = df["current_A"].to_numpy(np.float64)
     v = df["voltage_V"].to_numpy(np.float64)
     step_ids = df["step"].to_numpy()
-    next_start = np.r_[steps["start_s"].to_numpy()[1:], steps["end_s"].to_numpy()[-1]]
     out = []
     for k, s in enumerate(steps.itertuples(index=False)):
         m = step_ids == s.step
@@ -105,7 +104,7 @@ def extract_protocol(data: CyclerData | pd.DataFrame) -> Protocol:
             ProtocolStep(
                 kind=kind,
                 current_A=0.0 if kind == "rest" else float(s.current_mean_A),
-                duration_s=float(next_start[k] - s.start_s),
+                duration_s=float(s.duration_s),
                 voltage_start_V=float(s.voltage_start_V),
                 voltage_end_V=float(s.voltage_end_V),
                 cycle=int(s.cycle),

@@ -37,29 +37,31 @@ def step_summary(data: CyclerData | pd.DataFrame) -> pd.DataFrame:
     power_W = np.abs(v * i)
     rows = []
     for a, b in zip(starts, ends, strict=True):
+        # a step owns the interval from the previous point to its first point
+        lo = a - 1 if a > 0 else a
         ts, vs, is_ = t[a:b], v[a:b], i[a:b]
-        dur = ts[-1] - ts[0]
+        dur = ts[-1] - t[lo]
         c = float(np.nanmax(cap[a:b])) if np.isfinite(cap[a:b]).any() else float("nan")
         if np.isfinite(en[a:b]).any():
             e = float(np.nanmax(en[a:b]))
         else:
-            e = float(_trapz(power_W[a:b], ts)) / 3600.0
+            e = _step_integral(power_W, t, a, b) / 3600.0
         rows.append(
             {
                 "step": int(step[a]),
                 "cycle": int(df["cycle"].iat[a]),
                 "step_type": str(df["step_type"].iat[a]),
-                "start_s": float(ts[0]),
+                "start_s": float(t[lo]),
                 "end_s": float(ts[-1]),
                 "duration_s": float(dur),
                 "n_points": int(b - a),
                 "capacity_Ah": c,
                 "energy_Wh": e,
-                "current_mean_A": float(_tmean(is_, ts)),
+                "current_mean_A": _step_mean(i, t, a, b),
                 "current_abs_max_A": float(np.nanmax(np.abs(is_))),
                 "voltage_start_V": float(vs[0]),
                 "voltage_end_V": float(vs[-1]),
-                "voltage_abs_mean_V": float(_tmean(np.abs(vs), ts)),
+                "voltage_abs_mean_V": _step_mean(np.abs(v), t, a, b),
                 "voltage_abs_max_V": float(np.nanmax(np.abs(vs))),
             }
         )
@@ -149,6 +151,20 @@ def _trapz(y: np.ndarray, t: np.ndarray) -> float:
     if len(t) < 2:
         return 0.0
     return float(np.sum(0.5 * (y[1:] + y[:-1]) * np.diff(t)))
+
+
+def _step_integral(y: np.ndarray, t: np.ndarray, a: int, b: int) -> float:
+    """Integral of y dt over step [a, b): trapezoid inside, first value on the lead-in."""
+    lead = float(y[a] * (t[a] - t[a - 1])) if a > 0 else 0.0
+    return _trapz(y[a:b], t[a:b]) + lead
+
+
+def _step_mean(y: np.ndarray, t: np.ndarray, a: int, b: int) -> float:
+    """Time-weighted mean of y over step [a, b) (plain mean for a zero-length step)."""
+    dur = t[b - 1] - (t[a - 1] if a > 0 else t[a])
+    if dur <= 0:
+        return float(np.nanmean(y[a:b]))
+    return _step_integral(y, t, a, b) / dur
 
 
 def _tmean(y: np.ndarray, t: np.ndarray) -> float:

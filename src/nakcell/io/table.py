@@ -172,7 +172,12 @@ def step_capacity_from_cumulative(
 
 
 def integrate_per_step(t: np.ndarray, y: np.ndarray, step: np.ndarray) -> np.ndarray:
-    """Running trapezoidal integral of ``y`` over ``t`` restarting at each step."""
+    """Running integral of ``y`` over ``t`` restarting at each step.
+
+    Trapezoidal within a step; the interval from the previous point to a step's first point
+    belongs to the step and is counted at the step's first value (testers switch at the
+    step boundary and sample after it), as instrument capacity counters do.
+    """
     t = np.asarray(t, dtype=np.float64)
     y = np.asarray(y, dtype=np.float64)
     n = len(t)
@@ -181,10 +186,11 @@ def integrate_per_step(t: np.ndarray, y: np.ndarray, step: np.ndarray) -> np.nda
     inc = np.zeros(n)
     inc[1:] = 0.5 * (y[1:] + y[:-1]) * np.diff(t)
     starts = step_starts(step)
-    inc[starts] = 0.0
+    inner = starts[starts > 0]
+    inc[inner] = y[inner] * (t[inner] - t[inner - 1])
     total = np.cumsum(inc)
     lengths = np.diff(np.r_[starts, n])
-    base = np.repeat(total[starts], lengths)
+    base = np.repeat(total[starts] - inc[starts], lengths)
     return total - base
 
 
