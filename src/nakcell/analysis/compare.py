@@ -85,7 +85,7 @@ def extract_protocol(data: CyclerData | pd.DataFrame) -> Protocol:
     v = df["voltage_V"].to_numpy(np.float64)
     step_ids = df["step"].to_numpy()
     out = []
-    for k, s in enumerate(steps.itertuples(index=False)):
+    for s in steps.itertuples(index=False):
         m = step_ids == s.step
         if s.step_type == "rest":
             kind = "rest"
