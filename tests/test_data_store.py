@@ -48,7 +48,13 @@ def test_import_is_idempotent_and_isolates_bad_files(files: list[Path], tmp_path
     copy = tmp_path / "renamed.bin"
     shutil.copy(files[0], copy)
     again = import_files(db, [*files, copy])
-    assert [r.status for r in again] == ["duplicate", "error", "duplicate", "duplicate", "duplicate"]
+    assert [r.status for r in again] == [
+        "duplicate",
+        "error",
+        "duplicate",
+        "duplicate",
+        "duplicate",
+    ]
     assert _count(db, "SELECT count(*) FROM runs") == 3
     assert _count(db, "SELECT count(*) FROM points") == sum(SMALL.values())
     assert _count(db, "SELECT count(*) FROM cycles") == n_cycles
