@@ -54,12 +54,12 @@ def scratch(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("fuzz")
 
 
-class _Hang(Exception):
+class _HangError(Exception):
     pass
 
 
 def _alarm(signum: int, frame: object) -> None:
-    raise _Hang(f"reader ran over {HANG_S} s")
+    raise _HangError(f"reader ran over {HANG_S} s")
 
 
 def _check(path: Path, data: bytes, fmt: str | None = None) -> None:
