@@ -17,6 +17,8 @@ import numpy as np
 
 from nakcell.io._guard import file_errors, require
 from nakcell.io.table import (
+    OTHER,
+    REST,
     CyclerData,
     build_table,
     cycles_from_step_types,
@@ -63,30 +65,46 @@ def read_mpt(path: Path) -> CyclerData:
     require(m is not None, path, "EC-Lab ASCII file without 'Nb header lines'", "line 2")
     assert m is not None
     n_header = int(m.group(1))
-    text = raw.decode("latin-1").replace("\r\n", "\n").replace("\r", "\n")
-    lines = text.split("\n")
+    # Only the header is split into lines; the table is parsed from the bytes in place.
+    offsets = [0]
+    for match in _EOL.finditer(raw):
+        offsets.append(match.end())
+        if len(offsets) > n_header:
+            break
     require(
-        3 <= n_header <= len(lines),
+        3 <= n_header < len(offsets),
         path,
-        f"header says {n_header} lines but the file has {len(lines)}",
+        f"header says {n_header} lines but the file has {len(offsets) - 1}",
         "line 2",
     )
-    header = lines[: n_header - 1]
-    body = "\n".join(lines[n_header - 1 :])
-    comma_decimal = "," in lines[n_header] if len(lines) > n_header else False
+    header = raw[: offsets[n_header - 1]].decode("latin-1").splitlines()
+    first_row = raw[offsets[n_header] : offsets[n_header] + 4096].split(b"\n")[0]
+    comma_decimal = b"," in first_row
     with file_errors(path, "EC-Lab ASCII data table"):
         df = pd.read_csv(
-            io.StringIO(body),
+            io.BytesIO(raw[offsets[n_header - 1] :]),
             sep="\t",
             decimal="," if comma_decimal else ".",
             engine="c",
+            encoding="latin-1",
+            usecols=lambda c: str(c).strip() in _MPT_COLUMNS,
             dtype=np.float64,
         )
-        df = df.loc[:, [c for c in df.columns if not str(c).startswith("Unnamed")]]
         require(len(df) > 0, path, "EC-Lab ASCII file with no data rows", f"line {n_header + 1}")
         cols = {str(c).strip(): df[c].to_numpy() for c in df.columns}
         table = _to_table(cols, path)
     return CyclerData(table, "biologic_mpt", str(path), _mpt_meta(header))
+
+
+_EOL = re.compile(rb"\r\n|\n|\r")
+#: the .mpt columns :func:`_to_table` can use (the others are not parsed)
+_MPT_COLUMNS = frozenset(
+    {
+        "time/s", "Ecell/V", "Ewe/V", "<Ewe>/V", "<Ewe/V>", "mode", "dq/mA.h", "dQ/mA.h",
+        "I/mA", "control/V/mA", "control/mA", "freq/Hz", "half cycle", "cycle number", "Ns",
+        "(Q-Qo)/mA.h",
+    }
+)  # fmt: skip
 
 
 def _mpt_meta(header: list[str]) -> dict[str, Any]:
@@ -163,10 +181,10 @@ def _to_table(cols: Mapping[str, np.ndarray], path: Path) -> Any:
         i_mA[mode == _MODE_REST] = 0.0
     current = i_mA * 1e-3
     st = step_type_from_current(current)
-    st[mode == _MODE_REST] = "rest"
+    st[mode == _MODE_REST] = REST
     freq = _col(cols, "freq/Hz")
     if freq is not None:
-        st[freq > 0] = "other"
+        st[freq > 0] = OTHER
     half = _col(cols, "half cycle")
     ns = _col(cols, "Ns")
     key = np.zeros(n, dtype=np.int64)

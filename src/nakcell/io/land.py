@@ -15,7 +15,15 @@ from typing import Any
 import numpy as np
 
 from nakcell.io._guard import file_errors, require
-from nakcell.io.table import CyclerData, build_table, cycles_from_step_types
+from nakcell.io.table import (
+    CHARGE,
+    DISCHARGE,
+    OTHER,
+    REST,
+    CyclerData,
+    build_table,
+    cycles_from_step_types,
+)
 
 _TIME = {"h": 3600.0, "min": 60.0, "s": 1.0}
 _CURRENT = {"A": 1.0, "mA": 1e-3, "uA": 1e-6, "µA": 1e-6}
@@ -71,13 +79,13 @@ def _to_table(df: Any, path: Path) -> Any:
     current = i[0] * i[1]
     state = df["State"].astype(str).to_numpy() if "State" in df else None
     if state is not None:
-        st = np.full(len(df), "other", dtype=object)
-        st[np.char.startswith(state.astype(str), "R")] = "rest"
-        st[np.char.startswith(state.astype(str), "C")] = "charge"
-        st[np.char.startswith(state.astype(str), "D")] = "discharge"
+        st = np.full(len(df), OTHER, dtype=np.int8)
+        st[np.char.startswith(state.astype(str), "R")] = REST
+        st[np.char.startswith(state.astype(str), "C")] = CHARGE
+        st[np.char.startswith(state.astype(str), "D")] = DISCHARGE
         # LANDdt records discharge current as negative; make sure of the sign convention.
-        current = np.where(st == "discharge", -np.abs(current), current)
-        current = np.where(st == "charge", np.abs(current), current)
+        current = np.where(st == DISCHARGE, -np.abs(current), current)
+        current = np.where(st == CHARGE, np.abs(current), current)
     else:
         from nakcell.io.table import step_type_from_current
 

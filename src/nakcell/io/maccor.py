@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from nakcell.io._guard import file_errors, require
-from nakcell.io.table import CyclerData, build_table
+from nakcell.io.table import CHARGE, DISCHARGE, OTHER, REST, CyclerData, build_table
 
 _ALIASES = {
     "rec": ("Rec", "Rec#"),
@@ -45,18 +45,24 @@ def read_text(path: Path) -> CyclerData:
     """Read a Maccor tab-separated text export."""
     import pandas as pd
 
-    text = path.read_bytes().decode("latin-1").replace("\r\n", "\n").replace("\r", "\n")
-    lines = text.split("\n")
-    h = next((k for k, ln in enumerate(lines[:200]) if re.match(r"Rec#?\t", ln)), None)
+    raw = path.read_bytes()
+    # only the header block is decoded and split; the table is parsed from the bytes
+    head_lines = raw[:65536].decode("latin-1").splitlines(keepends=True)[:200]
+    h = next((k for k, ln in enumerate(head_lines) if re.match(r"Rec#?\t", ln)), None)
     require(h is not None, path, "no 'Rec' column header line in the first 200 lines")
     assert h is not None
+    offset = len("".join(head_lines[:h]).encode("latin-1"))
+    lines = [ln.rstrip("\r\n") for ln in head_lines]
+    wanted = {a for names in _ALIASES.values() for a in names}
     with file_errors(path, "Maccor text data table"):
         df = pd.read_csv(
-            io.StringIO("\n".join(lines[h:])),
+            io.BytesIO(raw[offset:]),
             sep="\t",
             engine="c",
+            encoding="latin-1",
             skip_blank_lines=True,
             index_col=False,  # rows end with a tab the header line lacks
+            usecols=lambda c: str(c).strip() in wanted,
         )
         df.columns = [str(c).strip() for c in df.columns]
         cols = {
@@ -85,12 +91,12 @@ def _to_table(df: Any, cols: dict[str, str | None], path: Path) -> tuple[Any, di
     v = _num(df, cols["voltage"])
     assert t_raw is not None and i_raw is not None and v is not None
     state = df[cols["state"]].astype(str).str.strip().to_numpy().astype(str)
-    st = np.full(len(df), "other", dtype=object)
-    st[state == "R"] = "rest"
-    st[state == "C"] = "charge"
-    st[state == "D"] = "discharge"
-    current = np.where(st == "discharge", -np.abs(i_raw), np.abs(i_raw))
-    current = np.where(st == "rest", 0.0, current)
+    st = np.full(len(df), OTHER, dtype=np.int8)
+    st[state == "R"] = REST
+    st[state == "C"] = CHARGE
+    st[state == "D"] = DISCHARGE
+    current = np.where(st == DISCHARGE, -np.abs(i_raw), np.abs(i_raw))
+    current = np.where(st == REST, 0.0, current)
     meta: dict[str, Any] = {"instrument": "Maccor"}
     scale, how = _time_scale(df, cols, t_raw)
     meta["time_unit_source"] = how

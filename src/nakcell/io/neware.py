@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from nakcell.io._guard import file_errors, require
-from nakcell.io.table import CyclerData, build_table, step_starts, step_type_from_current
+from nakcell.io.table import REST, CyclerData, build_table, step_starts, step_type_from_current
 
 
 def read_nda(path: Path) -> CyclerData:
@@ -47,9 +47,13 @@ def _to_table(df: Any) -> Any:
     step_id = df["Step"].to_numpy(np.int64)
     step_time = df["Time"].to_numpy(np.float64)
     current = df["Current(mA)"].to_numpy(np.float64) * 1e-3
-    status = df["Status"].astype(str).to_numpy()
     st = step_type_from_current(current)
-    st[np.char.find(status.astype(str), "Rest") >= 0] = "rest"
+    status = df["Status"]
+    if hasattr(status, "cat"):  # categorical: test the few category names, not every row
+        rest_codes = [k for k, c in enumerate(status.cat.categories) if "Rest" in str(c)]
+        st[np.isin(status.cat.codes.to_numpy(), rest_codes)] = REST
+    else:
+        st[status.astype(str).str.contains("Rest").to_numpy()] = REST
     time_s = _test_time(step_time, step_id)
     cap = np.abs(df["Charge_Capacity(mAh)"].to_numpy(np.float64)) + np.abs(
         df["Discharge_Capacity(mAh)"].to_numpy(np.float64)

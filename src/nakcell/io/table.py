@@ -36,6 +36,8 @@ COLUMNS: tuple[str, ...] = (
     "step_type",
 )
 STEP_TYPES: tuple[str, ...] = ("rest", "charge", "discharge", "other")
+#: step types as small-integer codes (index into STEP_TYPES), used inside the readers
+REST, CHARGE, DISCHARGE, OTHER = 0, 1, 2, 3
 
 #: |I| below this is treated as rest when a reader has no instrument state column (1 nA).
 REST_CURRENT_A = 1e-9
@@ -82,7 +84,7 @@ def build_table(
     i = np.asarray(current_A, dtype=np.float64)
     v = np.asarray(voltage_V, dtype=np.float64)
     n = len(t)
-    st = step_type_from_current(i) if step_type is None else np.asarray(step_type, dtype=object)
+    st = step_type_from_current(i) if step_type is None else as_codes(step_type)
     key = np.asarray(instrument_step) if instrument_step is not None else np.zeros(n)
     step = running_step(key, st)
     if capacity_Ah is None:
@@ -102,13 +104,25 @@ def build_table(
             "energy_Wh": en,
             "cycle": np.asarray(cycle, dtype=np.int64),
             "step": step,
-            "step_type": pd.Categorical(st, categories=list(STEP_TYPES)),
+            "step_type": pd.Categorical.from_codes(st, categories=list(STEP_TYPES)),
         }
     )
 
 
+def as_codes(step_type: Any) -> np.ndarray:
+    """Step types as int8 codes (index into STEP_TYPES), from codes or from names."""
+    a = np.asarray(step_type)
+    if a.dtype.kind in "iu":
+        return a.astype(np.int8, copy=False)
+    names = a.astype(str)
+    out = np.full(names.shape, OTHER, dtype=np.int8)
+    for code, name in enumerate(STEP_TYPES):
+        out[names == name] = code
+    return out
+
+
 def step_type_from_current(current_A: np.ndarray, rest_A: float | None = None) -> np.ndarray:
-    """rest / charge / discharge from the sign of the current.
+    """rest / charge / discharge codes from the sign of the current.
 
     The rest threshold is ``rest_A`` or, by default, 0.1 % of the largest |I| in the file
     (and at least :data:`REST_CURRENT_A`), so instrument offset noise at rest is not read
@@ -118,16 +132,16 @@ def step_type_from_current(current_A: np.ndarray, rest_A: float | None = None) -
     if rest_A is None:
         peak = float(np.nanmax(np.abs(i))) if i.size else 0.0
         rest_A = max(REST_CURRENT_A, 1e-3 * peak)
-    out = np.full(i.shape, "rest", dtype=object)
-    out[i > rest_A] = "charge"
-    out[i < -rest_A] = "discharge"
+    out = np.full(i.shape, REST, dtype=np.int8)
+    out[i > rest_A] = CHARGE
+    out[i < -rest_A] = DISCHARGE
     return out
 
 
 def running_step(instrument_step: np.ndarray, step_type: np.ndarray) -> np.ndarray:
     """Running step index (from 1): +1 whenever the instrument step or the step type changes."""
     key = np.asarray(instrument_step)
-    st = np.asarray(step_type, dtype=object)
+    st = as_codes(step_type)
     n = len(st)
     if n == 0:
         return np.zeros(0, dtype=np.int64)
@@ -202,20 +216,19 @@ def cycles_from_step_types(step_type: np.ndarray, first_kind: str | None = None)
     discharge-first test counts discharge+charge as cycle 1 (LANDdt's own convention, as its
     'Cycle' sheet shows). ``first_kind`` overrides the direction that opens a cycle.
     """
-    st = np.asarray(step_type, dtype=object)
+    st = as_codes(step_type)
     n = len(st)
-    active = (st == "charge") | (st == "discharge")
+    active = (st == CHARGE) | (st == DISCHARGE)
     if not active.any():
         return np.ones(n, dtype=np.int64)
-    if first_kind is None:
-        first_kind = st[np.argmax(active)]
-    other_kind = "discharge" if first_kind == "charge" else "charge"
-    # last active kind seen up to each point (forward fill over rests)
+    first = int(st[np.argmax(active)]) if first_kind is None else STEP_TYPES.index(first_kind)
+    other = DISCHARGE if first == CHARGE else CHARGE
+    # last active kind seen up to each point (forward fill over rests; -1 before any)
     idx = np.where(active, np.arange(n), -1)
     np.maximum.accumulate(idx, out=idx)
-    last = np.where(idx >= 0, st[np.maximum(idx, 0)], None)
-    prev_last = np.r_[None, last[:-1]]
-    start = (st == first_kind) & (prev_last == other_kind)
+    last = np.where(idx >= 0, st[np.maximum(idx, 0)], -1)
+    prev_last = np.r_[-1, last[:-1]]
+    start = (st == first) & (prev_last == other)
     return 1 + np.cumsum(start, dtype=np.int64)
 
 
@@ -225,19 +238,17 @@ def first_direction(step_type: np.ndarray, capacity_Ah: np.ndarray, step: np.nda
     It is that of the first active step passing at least half the median active-step
     capacity, so a short initial top-up or discharge to the start voltage does not decide.
     """
-    st = np.asarray(step_type, dtype=object)
+    st = as_codes(step_type)
     cap = np.nan_to_num(np.asarray(capacity_Ah, dtype=np.float64))
     starts = step_starts(step)
-    ends = np.r_[starts[1:], len(st)]
-    kinds, caps = [], []
-    for a, b in zip(starts, ends, strict=True):
-        if st[a] in ("charge", "discharge"):
-            kinds.append(st[a])
-            caps.append(float(np.max(cap[a:b])))
-    if not kinds:
+    if len(starts) == 0:
         return "charge"
-    med = float(np.median(caps))
-    for k, c in zip(kinds, caps, strict=True):
-        if c >= 0.5 * med:
-            return str(k)
-    return str(kinds[0])
+    caps = np.maximum.reduceat(cap, starts)
+    kinds = st[starts]
+    on = (kinds == CHARGE) | (kinds == DISCHARGE)
+    if not on.any():
+        return "charge"
+    kinds, caps = kinds[on], caps[on]
+    big = np.flatnonzero(caps >= 0.5 * float(np.median(caps)))
+    k = kinds[big[0]] if big.size else kinds[0]
+    return STEP_TYPES[int(k)]
