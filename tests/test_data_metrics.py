@@ -3,6 +3,8 @@ synthetic traces whose answers are analytic."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -219,3 +221,18 @@ def test_simulate_protocol_adapter() -> None:
     register_simulator("test-flat", fake)
     t, v = simulate_protocol("test-flat", extract_protocol(_trace([(1e-3, 100.0, lambda t, i: 3)])))
     assert t[-1] == pytest.approx(100.0) and np.all(v == 3.0)
+
+
+def test_report_section_on_the_shared_land_export(shared_data, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The section names the missing seed data and carries the LAND file's cycle-1
+    capacities as LANDdt's own 'Cycle' sheet gives them (0.0176 / 0.0256 mAh)."""
+    from nakcell.analysis.report import data_section
+
+    out = data_section(shared_data / "cyclers" / "NJK_CC_156_C30_C_x30.xlsx", tmp_path)
+    assert "not available" in out["html"] and "LAND" in out["html"]
+    c1 = out["cycles"][0]
+    assert c1["charge_capacity_mAh"] == pytest.approx(0.0176, abs=1.5e-4)
+    assert c1["discharge_capacity_mAh"] == pytest.approx(0.0256, abs=1.5e-4)
+    # 'Charge-SCap/mAh/g' of cycle 1 in the same sheet: 175.6 mAh/g
+    assert c1["charge_specific_capacity_mAh_g"] == pytest.approx(175.6, rel=0.01)
+    assert Path(out["figure"]).stat().st_size > 1000
