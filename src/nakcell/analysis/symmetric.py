@@ -1,9 +1,10 @@
 """Symmetric-cell (plating/stripping) metrics: overpotential per half-cycle, hysteresis,
 area-specific resistance, short-circuit detection and the critical current density.
 
-Definitions (as used in the Na/Li symmetric-cell literature, e.g. Kasemchainan et al.,
-Nat. Mater. 18, 1105 (2019), doi:10.1038/s41563-019-0438-9, for CCD; Lu et al., Adv. Energy
-Mater. 10, 2002181 (2020) review of symmetric-cell protocols):
+Definitions, as the symmetric-cell papers use them (CCD: Kasemchainan et al., Nat. Mater.
+18, 1105 (2019), doi:10.1038/s41563-019-0438-9, and for Na|beta''-alumina Spencer Jolly et
+al., ACS Appl. Mater. Interfaces 12, 678 (2020), doi:10.1021/acsami.9b17786; hysteresis and
+stepped-current limit as reported by the seed, Zhao et al. 2021, doi:10.21203/rs.3.rs-223685/v1):
 
 - half-cycle: one step with current (stripping on one side = plating on the other);
 - overpotential of a half-cycle: time-weighted mean |V| over the step (also its maximum
