@@ -232,3 +232,13 @@ def test_generic_csv_with_mapping_and_units(tmp_path: Path) -> None:
     # 2 mA for 1 h = 2 mAh on charge (integrated: the file has no capacity column)
     m = cycle_metrics(d)
     assert m[0]["charge_capacity_mAh"] == pytest.approx(2.0, rel=0.06)
+
+
+def test_arbin_res_without_mdbtools_says_how_to_install(
+    cyclers: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import nakcell.io.arbin as arbin
+
+    monkeypatch.setattr(arbin.shutil, "which", lambda name: None)
+    with pytest.raises(NakcellFileError, match="apt-get install mdbtools"):
+        read(cyclers / "arbin_example.res")

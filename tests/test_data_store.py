@@ -174,3 +174,13 @@ def test_cli_compare_with_simulated_trace_file(
     assert png.stat().st_size > 1000
     assert sum(s["duration_s"] for s in rep["protocol"]) == pytest.approx(d["time_s"].iat[-1])
     assert np.isclose(rep["comparison"]["rmse_V"], 0.05, atol=1e-3)
+
+
+def test_cli_plot_writes_image(
+    shared_data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    png = tmp_path / "v.png"
+    f = shared_data / "cyclers" / "maccor_example.001"
+    code, out, _ = _run(["data", "plot", str(f), "--out", str(png)], capsys)
+    assert code == 0 and out.strip() == str(png)
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
