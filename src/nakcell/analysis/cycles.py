@@ -10,6 +10,7 @@ for a discharge-first half cell, as LANDdt and most testers report it).
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -26,6 +27,12 @@ def step_summary(data: CyclerData | pd.DataFrame) -> pd.DataFrame:
     df = data.data if isinstance(data, CyclerData) else data
     if len(df) == 0:
         return pd.DataFrame()
+    with warnings.catch_warnings():  # all-NaN steps (damaged files) give NaN, not warnings
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return _step_summary(df)
+
+
+def _step_summary(df: pd.DataFrame) -> pd.DataFrame:
     t = df["time_s"].to_numpy(np.float64)
     i = df["current_A"].to_numpy(np.float64)
     v = df["voltage_V"].to_numpy(np.float64)
