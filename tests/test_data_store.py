@@ -184,3 +184,32 @@ def test_cli_plot_writes_image(
     code, out, _ = _run(["data", "plot", str(f), "--out", str(png)], capsys)
     assert code == 0 and out.strip() == str(png)
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_cli_metrics_symmetric_cell_in_field_units(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A 50 ohm symmetric cell on 1 cm2 stepped 0.1 -> 0.2 mA/cm2, shorting 600 s into the
+    first 0.2 mA/cm2 half-cycle: ASR 50 ohm cm2, CCD 0.2 mA/cm2, last safe 0.1 mA/cm2."""
+    import numpy as np
+    import pandas as pd
+
+    dt, half = 10.0, 1800.0
+    t = np.arange(0.0, 4 * half, dt) + dt
+    j_mA_cm2 = np.where(t <= 2 * half, 0.1, 0.2)
+    sign = np.where(((t - dt / 2) // half) % 2 == 0, 1.0, -1.0)
+    i = sign * j_mA_cm2 * 1e-3  # A on 1 cm2
+    v = 50.0 * i
+    v[t > 2 * half + 600.0] *= 0.01  # metallic path: V/I drops 100-fold
+    f = tmp_path / "sym.csv"
+    pd.DataFrame({"time_s": t, "current_A": i, "voltage_V": v}).to_csv(f, index=False)
+    code, out, _ = _run(["data", "metrics", str(f), "--area", "1 cm2", "--json"], capsys)
+    assert code == 0
+    rep = json.loads(out)
+    assert rep["kind"] == "symmetric"
+    first = rep["half_cycles"][0]
+    assert first["asr_ohm_cm2"] == pytest.approx(50.0, rel=1e-6)
+    assert first["current_density_mA_cm2"] == pytest.approx(0.1, rel=1e-6)
+    assert rep["ccd"]["ccd_mA_cm2"] == pytest.approx(0.2, rel=1e-6)
+    assert rep["ccd"]["last_safe_mA_cm2"] == pytest.approx(0.1, rel=1e-6)
+    assert rep["short"]["time_s"] == pytest.approx(2 * half + 600.0 + dt, abs=dt)
