@@ -213,3 +213,25 @@ def test_cli_metrics_symmetric_cell_in_field_units(
     assert rep["ccd"]["ccd_mA_cm2"] == pytest.approx(0.2, rel=1e-6)
     assert rep["ccd"]["last_safe_mA_cm2"] == pytest.approx(0.1, rel=1e-6)
     assert rep["short"]["time_s"] == pytest.approx(2 * half + 600.0 + dt, abs=dt)
+
+
+def test_symmetric_cell_import_fills_half_cycles(tmp_path: Path) -> None:
+    """Four 1800 s half-cycles of an ohmic 50 ohm symmetric cell: four half-cycle rows,
+    each with R = 50 ohm, and the cell stored as symmetric."""
+    import numpy as np
+    import pandas as pd
+
+    t = np.arange(0.0, 7200.0, 10.0) + 10.0
+    i = np.where(((t - 5.0) // 1800.0) % 2 == 0, 1e-4, -1e-4)
+    f = tmp_path / "sym.csv"
+    pd.DataFrame({"time_s": t, "current_A": i, "voltage_V": 50.0 * i}).to_csv(f, index=False)
+    db = tmp_path / "lab.duckdb"
+    (res,) = import_files(db, [f], area_m2=1e-4)
+    assert res.status == "imported"
+    con = duckdb.connect(str(db), read_only=True)
+    halves = con.execute("SELECT resistance_ohm, asr_ohm_m2 FROM half_cycles").fetchall()
+    kind = con.execute("SELECT kind FROM cells").fetchall()
+    con.close()
+    assert len(halves) == 4 and kind == [("symmetric",)]
+    for r, asr in halves:
+        assert r == pytest.approx(50.0) and asr == pytest.approx(50.0 * 1e-4)
