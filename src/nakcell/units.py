@@ -62,6 +62,7 @@ KINDS: dict[str, Kind] = {
         Kind("specific_capacity", "A*s/kg", "mA*h/g", "117.6 mAh/g"),
         Kind("capacitance_per_area", "F/m**2", "uF/cm**2", "88 uF/cm2"),
         Kind("frequency", "Hz", "Hz", "100 kHz"),
+        Kind("mass", "kg", "mg", "1.3 mg"),
     )
 }
 

@@ -30,6 +30,7 @@ _MODULES: tuple[str, ...] = (
     "nakcell.cli.cell",
     "nakcell.cli.eis",
     "nakcell.cli.thermo",
+    "nakcell.cli.data",
 )
 
 

@@ -1,0 +1,83 @@
+"""The tester-data section of the report: what the seed's data allow, and the metrics
+pipeline run on a real shared file.
+
+The seed (Zhao et al. 2021) ran its cells on a LAND CT2001A; its measured traces are not
+published as files, and ../shared/data/cyclers has neither a LAND .cex nor any symmetric
+(plating/stripping) cell file. The section says so and shows the pipeline on a LANDdt
+Excel export from the shared data instead.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+from typing import Any
+
+SEED_DATA_NOTE = (
+    "The seed paper's measured traces (LAND CT2001A; Na-K | Na3Hf2Si2PO12 symmetric cells "
+    "and Na-K | NVP full cells) are not available as files: the paper publishes figures "
+    "only, and the shared cycler data hold no LAND .cex and no symmetric-cell test. The "
+    "metrics below are therefore not the seed's: they show the pipeline on a real LANDdt "
+    "export of another cell."
+)
+
+
+def data_section(path: str | Path, out_dir: str | Path) -> dict[str, Any]:
+    """Run read -> cycle metrics on ``path``; write a figure into ``out_dir``.
+
+    Returns ``{"html": fragment, "figure": path, "cycles": metrics, "format": ...}`` for the
+    report to embed.
+    """
+    from nakcell.analysis.compare import plot_overlay
+    from nakcell.analysis.cycles import cell_kind, cycle_metrics
+    from nakcell.io import read
+
+    p = Path(path)
+    d = read(p)
+    mass = d.meta.get("active_mass_kg")
+    cycles = cycle_metrics(d, mass_kg=mass)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    fig = plot_overlay(
+        d.data["time_s"].to_numpy(),
+        d.data["voltage_V"].to_numpy(),
+        None,
+        None,
+        out / f"data_{p.stem}.png",
+        title=f"{p.name} ({d.format})",
+    )
+    rows = "".join(
+        "<tr>"
+        + "".join(
+            f"<td>{_fmt(c.get(k))}</td>"
+            for k in (
+                "cycle",
+                "charge_capacity_mAh",
+                "discharge_capacity_mAh",
+                "charge_specific_capacity_mAh_g",
+                "discharge_specific_capacity_mAh_g",
+                "coulombic_efficiency_pct",
+                "retention_pct",
+            )
+        )
+        + "</tr>"
+        for c in cycles
+    )
+    frag = (
+        f"<section id='tester-data'><h2>Tester data</h2><p>{html.escape(SEED_DATA_NOTE)}</p>"
+        f"<p>File: {html.escape(p.name)} ({d.format}, {d.n_points} points, "
+        f"{cell_kind(d)} cell{', active mass %.4g mg' % (mass * 1e6) if mass else ''}).</p>"
+        f"<img src='{html.escape(fig.name)}' alt='voltage against time'>"
+        "<table><tr><th>cycle</th><th>charge mAh</th><th>discharge mAh</th>"
+        "<th>charge mAh/g</th><th>discharge mAh/g</th><th>CE %</th><th>retention %</th></tr>"
+        f"{rows}</table></section>"
+    )
+    return {"html": frag, "figure": str(fig), "cycles": cycles, "format": d.format}
+
+
+def _fmt(x: Any) -> str:
+    if x is None:
+        return ""
+    if isinstance(x, int):
+        return str(x)
+    return f"{x:.4g}"

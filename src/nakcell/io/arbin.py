@@ -1,0 +1,174 @@
+"""Arbin files: the MS Access .res database (through Debian's ``mdb-export``) and Arbin's
+Excel export (sheets ``Global_Info`` and ``Channel_<n>_<k>``).
+
+Both carry the same columns: Test_Time, Step_Index, Cycle_Index, Current (A), Voltage (V),
+Charge_/Discharge_Capacity (Ah) and _Energy (Wh), the latter counted up through each cycle
+(not per step), so they are turned into per-step values here.
+
+galvani's ``res2sqlite`` also shells out to mdb-export but copies every table into SQLite
+first; reading the one data table as CSV is several times faster (see benchmarks/).
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from nakcell.errors import NakcellFileError
+from nakcell.io._guard import file_errors, require
+from nakcell.io.table import (
+    CyclerData,
+    build_table,
+    running_step,
+    step_capacity_from_cumulative,
+    step_type_from_current,
+)
+
+#: mdb-export gets this long per table before the file is declared unreadable.
+MDB_TIMEOUT_S = 60.0
+_OLE_EPOCH = datetime(1899, 12, 30)
+
+
+def read_res(path: Path) -> CyclerData:
+    """Read an Arbin .res file (MS Access) with mdbtools' ``mdb-export``."""
+    import pandas as pd
+
+    data_csv = _mdb_export(path, "Channel_Normal_Table")
+    with file_errors(path, "Arbin .res data table"):
+        df = pd.read_csv(io.BytesIO(data_csv), engine="c")
+        require(len(df) > 0, path, "Arbin .res file with no data points", "Channel_Normal_Table")
+        if "Test_ID" in df and df["Test_ID"].nunique() > 1:
+            df = df[df["Test_ID"] == df["Test_ID"].iloc[0]]
+        df = df.sort_values("Data_Point", kind="stable") if "Data_Point" in df else df
+        table = _to_table(df, path)
+    meta: dict[str, Any] = {"instrument": "Arbin"}
+    try:
+        g = pd.read_csv(io.BytesIO(_mdb_export(path, "Global_Table")))
+    except (NakcellFileError, ValueError, pd.errors.ParserError):
+        g = None
+    if g is not None and len(g):
+        row = g.iloc[0]
+        if "Channel_Index" in g:
+            meta["channel"] = str(row["Channel_Index"])
+        if "Start_DateTime" in g and _finite(row["Start_DateTime"]):
+            meta["start_time"] = (
+                _OLE_EPOCH + timedelta(days=float(row["Start_DateTime"]))
+            ).isoformat()
+        if "Test_Name" in g:
+            meta["test_name"] = str(row["Test_Name"])
+        # Arbin stores MASS in g (Arbin MITS Pro manual, "Global Table"); 0 means not set.
+        if "MASS" in g and _finite(row["MASS"]) and float(row["MASS"]) > 0:
+            meta["active_mass_kg"] = float(row["MASS"]) * 1e-3
+    return CyclerData(table, "arbin_res", str(path), meta)
+
+
+def read_excel(path: Path) -> CyclerData:
+    """Read an Arbin Excel export: every ``Channel_*`` sheet, in order, as one table."""
+    import pandas as pd
+
+    from nakcell.io._excel import read_sheets, sheet_names
+
+    names = [n for n in sheet_names(path) if n.lower().startswith("channel_")]
+    require(bool(names), path, "Arbin workbook without a 'Channel_*' data sheet")
+    sheets = read_sheets(path, names)
+    frames = []
+    with file_errors(path, "Arbin Excel data sheet"):
+        for n in names:
+            rows = sheets[n]
+            if len(rows) > 1:
+                frames.append(pd.DataFrame(rows[1:], columns=[str(c) for c in rows[0]]))
+        require(bool(frames), path, "Arbin workbook whose data sheets are empty", names[0])
+        df = pd.concat(frames, ignore_index=True)
+        df = df.rename(
+            columns={
+                "Test_Time(s)": "Test_Time",
+                "Current(A)": "Current",
+                "Voltage(V)": "Voltage",
+                "Charge_Capacity(Ah)": "Charge_Capacity",
+                "Discharge_Capacity(Ah)": "Discharge_Capacity",
+                "Charge_Energy(Wh)": "Charge_Energy",
+                "Discharge_Energy(Wh)": "Discharge_Energy",
+            }
+        )
+        table = _to_table(df, path)
+        meta: dict[str, Any] = {"instrument": "Arbin", "channel": names[0].split("_")[1]}
+        if "Date_Time" in df and isinstance(df["Date_Time"].iloc[0], datetime):
+            meta["start_time"] = df["Date_Time"].iloc[0].isoformat()
+    return CyclerData(table, "arbin_xlsx", str(path), meta)
+
+
+def _to_table(df: Any, path: Path) -> Any:
+    need = ["Test_Time", "Step_Index", "Cycle_Index", "Current", "Voltage"]
+    missing = [c for c in need if c not in df]
+    require(not missing, path, f"Arbin data without columns {missing}")
+
+    def num(c: str) -> np.ndarray:
+        return np.asarray(pd_to_numeric(df[c]), dtype=np.float64)
+
+    current = num("Current")
+    st = step_type_from_current(current)
+    step_id = num("Step_Index")
+    step = running_step(step_id, st)
+    cap = en = None
+    cycle = num("Cycle_Index")
+    # Arbin restarts its capacity and energy counters at each new cycle.
+    resets = np.r_[False, cycle[1:] != cycle[:-1]]
+    if "Charge_Capacity" in df and "Discharge_Capacity" in df:
+        q = num("Charge_Capacity") + num("Discharge_Capacity")
+        cap = step_capacity_from_cumulative(q, step, resets)
+    if "Charge_Energy" in df and "Discharge_Energy" in df:
+        e = num("Charge_Energy") + num("Discharge_Energy")
+        en = step_capacity_from_cumulative(e, step, resets)
+    return build_table(
+        time_s=num("Test_Time"),
+        current_A=current,
+        voltage_V=num("Voltage"),
+        cycle=cycle.astype(np.int64),
+        instrument_step=step_id,
+        step_type=st,
+        capacity_Ah=cap,
+        energy_Wh=en,
+    )
+
+
+def pd_to_numeric(s: Any) -> Any:
+    import pandas as pd
+
+    return pd.to_numeric(s, errors="coerce")
+
+
+def _finite(x: Any) -> bool:
+    try:
+        return bool(np.isfinite(float(x)))
+    except (TypeError, ValueError):
+        return False
+
+
+def _mdb_export(path: Path, table: str) -> bytes:
+    exe = shutil.which("mdb-export")
+    if exe is None:
+        raise NakcellFileError(
+            path,
+            "reading Arbin .res needs mdbtools' mdb-export (Debian: apt-get install mdbtools; "
+            "./install.sh --dev does this)",
+        )
+    try:
+        proc = subprocess.run(
+            [exe, str(path), table],
+            capture_output=True,
+            timeout=MDB_TIMEOUT_S,
+            check=False,
+        )
+    except subprocess.TimeoutExpired as exc:
+        raise NakcellFileError(path, f"mdb-export took over {MDB_TIMEOUT_S:g} s", table) from exc
+    if proc.returncode != 0 or not proc.stdout.strip():
+        err = proc.stderr.decode("latin-1", "replace").strip().splitlines()
+        reason = err[0][:200] if err else f"exit code {proc.returncode}"
+        raise NakcellFileError(path, f"not a readable Arbin .res database ({reason})", table)
+    return proc.stdout

@@ -1,0 +1,217 @@
+"""BioLogic EC-Lab files: binary .mpr (through galvani) and ASCII .mpt (our own parser).
+
+galvani's ``MPTfile`` insists on CRLF line ends and ASCII text; real .mpt files stored in
+git have LF ends and latin-1 headers (``cm²``, ``µA``), so the text export is parsed here.
+Both share one column-to-schema step, :func:`_to_table`.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from nakcell.io._guard import file_errors, require
+from nakcell.io.table import (
+    OTHER,
+    REST,
+    CyclerData,
+    build_table,
+    cycles_from_step_types,
+    first_direction,
+    integrate_per_step,
+    running_step,
+    step_capacity_from_cumulative,
+    step_type_from_current,
+)
+
+# BioLogic 'mode' values (EC-Lab manual, "Data file columns"): 1 galvanostatic (CC),
+# 2 potentiostatic (CV/CA), 3 rest (OCV).
+_MODE_CC, _MODE_CV, _MODE_REST = 1, 2, 3
+
+
+def read_mpr(path: Path) -> CyclerData:
+    """Read a BioLogic .mpr (EC-Lab binary) file with galvani."""
+    from galvani import BioLogic
+
+    with file_errors(path, "BioLogic .mpr file"):
+        mpr = BioLogic.MPRfile(str(path))
+        d = mpr.data
+        require(d is not None and len(d) > 0, path, "BioLogic .mpr file with no data points")
+        cols: dict[str, np.ndarray] = {n: np.asarray(d[n]) for n in d.dtype.names}
+        if "flags" in cols and "mode" not in cols:
+            flags = cols["flags"].astype(np.int64)
+            cols["mode"] = flags & 3
+            cols["ox/red"] = (flags >> 2) & 1
+        table = _to_table(cols, path)
+        start = getattr(mpr, "timestamp", None) or getattr(mpr, "startdate", None)
+    meta = {"instrument": "BioLogic", "start_time": start.isoformat() if start else None}
+    return CyclerData(table, "biologic_mpr", str(path), meta)
+
+
+_HEADER_LINES = re.compile(rb"Nb header lines\s*:\s*(\d+)")
+
+
+def read_mpt(path: Path) -> CyclerData:
+    """Read a BioLogic EC-Lab ASCII export (.mpt): any line ends, latin-1 text, ',' decimals."""
+    import pandas as pd
+
+    raw = path.read_bytes()
+    m = _HEADER_LINES.search(raw[:400])
+    require(m is not None, path, "EC-Lab ASCII file without 'Nb header lines'", "line 2")
+    assert m is not None
+    n_header = int(m.group(1))
+    # Only the header is split into lines; the table is parsed from the bytes in place.
+    offsets = [0]
+    for match in _EOL.finditer(raw):
+        offsets.append(match.end())
+        if len(offsets) > n_header:
+            break
+    require(
+        3 <= n_header < len(offsets),
+        path,
+        f"header says {n_header} lines but the file has {len(offsets) - 1}",
+        "line 2",
+    )
+    header = raw[: offsets[n_header - 1]].decode("latin-1").splitlines()
+    first_row = raw[offsets[n_header] : offsets[n_header] + 4096].split(b"\n")[0]
+    comma_decimal = b"," in first_row
+    with file_errors(path, "EC-Lab ASCII data table"):
+        df = pd.read_csv(
+            io.BytesIO(raw[offsets[n_header - 1] :]),
+            sep="\t",
+            decimal="," if comma_decimal else ".",
+            engine="c",
+            encoding="latin-1",
+            usecols=lambda c: str(c).strip() in _MPT_COLUMNS,
+            dtype=np.float64,
+        )
+        require(len(df) > 0, path, "EC-Lab ASCII file with no data rows", f"line {n_header + 1}")
+        cols = {str(c).strip(): df[c].to_numpy() for c in df.columns}
+        table = _to_table(cols, path)
+    return CyclerData(table, "biologic_mpt", str(path), _mpt_meta(header))
+
+
+_EOL = re.compile(rb"\r\n|\n|\r")
+#: the .mpt columns :func:`_to_table` can use (the others are not parsed)
+_MPT_COLUMNS = frozenset(
+    {
+        "time/s", "Ecell/V", "Ewe/V", "<Ewe>/V", "<Ewe/V>", "mode", "dq/mA.h", "dQ/mA.h",
+        "I/mA", "control/V/mA", "control/mA", "freq/Hz", "half cycle", "cycle number", "Ns",
+        "(Q-Qo)/mA.h",
+    }
+)  # fmt: skip
+
+
+def _mpt_meta(header: list[str]) -> dict[str, Any]:
+    meta: dict[str, Any] = {"instrument": "BioLogic"}
+    for ln in header:
+        key, _, val = ln.partition(":")
+        key, val = key.strip(), val.strip()
+        if key == "Device":
+            meta["instrument"] = f"BioLogic {val.split('(')[0].strip()}"
+        elif key == "Run on channel":
+            meta["channel"] = val.split("(")[0].strip()
+        elif key == "Acquisition started on":
+            meta["start_time"] = _mpt_date(val)
+        elif key == "Mass of active material":
+            meta["active_mass_kg"] = _number_unit(val, {"mg": 1e-6, "g": 1e-3, "µg": 1e-9})
+        elif key == "Electrode surface area":
+            meta["area_m2"] = _number_unit(val, {"cm²": 1e-4, "cm2": 1e-4, "mm²": 1e-6})
+    return meta
+
+
+def _mpt_date(val: str) -> str | None:
+    from datetime import datetime
+
+    for fmt in ("%m/%d/%Y %H:%M:%S.%f", "%m/%d/%Y %H:%M:%S", "%d/%m/%Y %H:%M:%S"):
+        try:
+            return datetime.strptime(val, fmt).isoformat()
+        except ValueError:
+            continue
+    return None
+
+
+def _number_unit(val: str, units: Mapping[str, float]) -> float | None:
+    parts = val.replace(",", ".").split()
+    if len(parts) < 2 or parts[1] not in units:
+        return None
+    try:
+        x = float(parts[0]) * units[parts[1]]
+    except ValueError:
+        return None
+    return x if x > 0 else None
+
+
+def _col(cols: Mapping[str, np.ndarray], *names: str) -> np.ndarray | None:
+    for n in names:
+        if n in cols:
+            return np.asarray(cols[n], dtype=np.float64)
+    return None
+
+
+def _to_table(cols: Mapping[str, np.ndarray], path: Path) -> Any:
+    t = _col(cols, "time/s")
+    v = _col(cols, "Ecell/V", "Ewe/V", "<Ewe>/V", "<Ewe/V>")
+    require(t is not None, path, "no 'time/s' column")
+    require(v is not None, path, "no voltage column ('Ewe/V' or 'Ecell/V')")
+    assert t is not None and v is not None
+    n = len(t)
+    mode = _col(cols, "mode")
+    mode = np.zeros(n) if mode is None else mode
+    dq_mAh = _col(cols, "dq/mA.h", "dQ/mA.h")
+    i_mA = _col(cols, "I/mA")
+    if i_mA is None:
+        # No measured current: galvanostatic points carry the set current in 'control/V/mA';
+        # elsewhere use the charge passed in the interval, dq/dt (exact on average; EC-Lab
+        # exports the same quantity as '<I>/mA').
+        i_mA = np.zeros(n)
+        if dq_mAh is not None and n > 1:
+            dt = np.diff(t)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                i_mA[1:] = np.where(dt > 0, dq_mAh[1:] * 3600.0 / dt, 0.0)
+        ctrl = _col(cols, "control/V/mA", "control/mA")
+        if ctrl is not None:
+            cc = mode == _MODE_CC
+            i_mA[cc] = ctrl[cc]
+        i_mA[mode == _MODE_REST] = 0.0
+    current = i_mA * 1e-3
+    st = step_type_from_current(current)
+    st[mode == _MODE_REST] = REST
+    freq = _col(cols, "freq/Hz")
+    if freq is not None:
+        st[freq > 0] = OTHER
+    half = _col(cols, "half cycle")
+    ns = _col(cols, "Ns")
+    key = np.zeros(n, dtype=np.int64)
+    if ns is not None:
+        key += np.nan_to_num(ns).astype(np.int64) * 100_000
+    if half is not None:
+        key += np.nan_to_num(half).astype(np.int64)
+    q = _col(cols, "(Q-Qo)/mA.h")
+    if q is None and dq_mAh is not None:
+        q = np.cumsum(dq_mAh)
+    step = running_step(key, st)
+    cap = None if q is None else step_capacity_from_cumulative(q * 1e-3, step)
+    cyc = _col(cols, "cycle number")
+    if cyc is not None:
+        cycle = np.nan_to_num(cyc).astype(np.int64) + 1  # EC-Lab counts cycles from 0
+    else:
+        # .mpr files often lack 'cycle number'; EC-Lab's 'half cycle' pairs halves from the
+        # file's first step, which may be a short top-up, so cycles are counted from the
+        # first substantial direction instead (see first_direction).
+        ref = cap if cap is not None else integrate_per_step(t, np.abs(current), step) / 3600
+        cycle = cycles_from_step_types(st, first_direction(st, ref, step))
+    return build_table(
+        time_s=t,
+        current_A=current,
+        voltage_V=v,
+        cycle=cycle,
+        instrument_step=key,
+        step_type=st,
+        capacity_Ah=cap,
+    )

@@ -1,0 +1,164 @@
+"""Maccor text exports (tab-separated; "Rec"/"Rec#" header line after a free-form header).
+
+Two layouts are known: MacTest's export (header block of ``key<TAB>value`` lines, then
+``Rec  Cycle P  Cycle C  Step  TestTime  StepTime  Cap. [Ah]  Ener. [Wh]  Current [A]
+Voltage [V]  Md  ES  DPT Time``) and MIMS's .001-style export (a "Today's Date" line, then
+``Rec#  Cyc#  Step  Test (Min)  Step (Min)  Amp-hr  Watt-hr  Amps  Volts  State  ES  DPt
+Time``). Headers may hold any byte (one real file has 0xFF in its Description), so the text
+is read as latin-1. Maccor writes current unsigned with the state (C/D/R) beside it, and
+capacity per step.
+
+When the time column carries no unit, the unit (s, min or h) is the one that makes the test
+time span match the wall-clock 'DPT Time' span; the choice is recorded in ``meta``.
+Maccor raw binary data files are not read (no open specification); export them as text.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import re
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from nakcell.io._guard import file_errors, require
+from nakcell.io.table import CHARGE, DISCHARGE, OTHER, REST, CyclerData, build_table
+
+_ALIASES = {
+    "rec": ("Rec", "Rec#"),
+    "cycle": ("Cycle C", "Cyc#", "Cycle"),
+    "step": ("Step",),
+    "time": ("TestTime", "Test (Min)", "Test (Sec)", "Test (Hr)", "Test Time"),
+    "capacity": ("Cap. [Ah]", "Amp-hr", "Capacity"),
+    "energy": ("Ener. [Wh]", "Watt-hr", "Energy"),
+    "current": ("Current [A]", "Amps", "Current"),
+    "voltage": ("Voltage [V]", "Volts", "Voltage"),
+    "state": ("Md", "State"),
+    "wallclock": ("DPT Time", "DPt Time"),
+}
+_TIME_UNITS = {"(Min)": 60.0, "(Sec)": 1.0, "(Hr)": 3600.0}
+
+
+def read_text(path: Path) -> CyclerData:
+    """Read a Maccor tab-separated text export."""
+    import pandas as pd
+
+    raw = path.read_bytes()
+    # only the header block is decoded and split; the table is parsed from the bytes
+    head_lines = raw[:65536].decode("latin-1").splitlines(keepends=True)[:200]
+    h = next((k for k, ln in enumerate(head_lines) if re.match(r"Rec#?\t", ln)), None)
+    require(h is not None, path, "no 'Rec' column header line in the first 200 lines")
+    assert h is not None
+    offset = len("".join(head_lines[:h]).encode("latin-1"))
+    lines = [ln.rstrip("\r\n") for ln in head_lines]
+    wanted = {a for names in _ALIASES.values() for a in names}
+    with file_errors(path, "Maccor text data table"):
+        df = pd.read_csv(
+            io.BytesIO(raw[offset:]),
+            sep="\t",
+            engine="c",
+            encoding="latin-1",
+            skip_blank_lines=True,
+            index_col=False,  # rows end with a tab the header line lacks
+            usecols=lambda c: str(c).strip() in wanted,
+        )
+        df.columns = [str(c).strip() for c in df.columns]
+        cols = {
+            k: next((a for a in names if a in df.columns), None) for k, names in _ALIASES.items()
+        }
+        missing = [k for k in ("time", "current", "voltage", "state") if cols[k] is None]
+        require(not missing, path, f"Maccor header lacks {missing}", f"line {h + 1}")
+        df = df[pd.to_numeric(df[cols["rec"] or df.columns[0]], errors="coerce").notna()]
+        require(len(df) > 0, path, "Maccor file with no data rows", f"line {h + 2}")
+        table, meta = _to_table(df, cols, path)
+    meta.update(_header_meta(lines[:h]))
+    return CyclerData(table, "maccor_txt", str(path), meta)
+
+
+def _num(df: Any, col: str | None) -> np.ndarray | None:
+    import pandas as pd
+
+    if col is None:
+        return None
+    return pd.to_numeric(df[col], errors="coerce").to_numpy(np.float64)
+
+
+def _to_table(df: Any, cols: dict[str, str | None], path: Path) -> tuple[Any, dict[str, Any]]:
+    t_raw = _num(df, cols["time"])
+    i_raw = _num(df, cols["current"])
+    v = _num(df, cols["voltage"])
+    assert t_raw is not None and i_raw is not None and v is not None
+    state = df[cols["state"]].astype(str).str.strip().to_numpy().astype(str)
+    st = np.full(len(df), OTHER, dtype=np.int8)
+    st[state == "R"] = REST
+    st[state == "C"] = CHARGE
+    st[state == "D"] = DISCHARGE
+    current = np.where(st == DISCHARGE, -np.abs(i_raw), np.abs(i_raw))
+    current = np.where(st == REST, 0.0, current)
+    meta: dict[str, Any] = {"instrument": "Maccor"}
+    scale, how = _time_scale(df, cols, t_raw)
+    meta["time_unit_source"] = how
+    cyc = _num(df, cols["cycle"])
+    step_id = _num(df, cols["step"])
+    return (
+        build_table(
+            time_s=t_raw * scale,
+            current_A=current,
+            voltage_V=v,
+            cycle=np.ones(len(df), np.int64)
+            if cyc is None
+            else np.nan_to_num(cyc).astype(np.int64),
+            instrument_step=state if step_id is None else step_id,
+            step_type=st,
+            capacity_Ah=_num(df, cols["capacity"]),
+            energy_Wh=_num(df, cols["energy"]),
+        ),
+        meta,
+    )
+
+
+def _time_scale(df: Any, cols: dict[str, str | None], t: np.ndarray) -> tuple[float, str]:
+    import pandas as pd
+
+    name = cols["time"] or ""
+    for tag, scale in _TIME_UNITS.items():
+        if tag in name:
+            return scale, f"header {name!r}"
+    wc = cols["wallclock"]
+    span = float(np.nanmax(t) - np.nanmin(t)) if len(t) else 0.0
+    if wc is not None and span > 0:
+        ends = [0, len(t) - 1]  # only the span matters: parse the first and last stamps
+        clock = pd.to_datetime(df[wc].iloc[ends], errors="coerce", format="mixed")
+        if clock.notna().all():
+            wall = (clock.iloc[1] - clock.iloc[0]).total_seconds()
+            tspan = float(t[-1] - t[0])
+            if wall > 0 and tspan > 0:
+                best = min((abs(np.log(tspan * s / wall)), s, u) for u, s in _SCALES)
+                return best[1], f"matched to '{wc}' span ({best[2]})"
+    return 60.0, "assumed minutes (no unit in header, no wall clock)"
+
+
+_SCALES = (("s", 1.0), ("min", 60.0), ("h", 3600.0))
+
+
+def _header_meta(lines: list[str]) -> dict[str, Any]:
+    meta: dict[str, Any] = {}
+    for ln in lines:
+        key, _, val = ln.partition("\t")
+        key, val = key.strip(), val.strip()
+        if key == "Channel:":
+            meta["channel"] = val
+        elif key == "Tester":
+            meta["instrument"] = val
+        elif key == "Name:":
+            meta["test_name"] = val
+        elif key == "Procedure":
+            meta["procedure"] = val
+        elif key == "Started":
+            from datetime import datetime
+
+            with contextlib.suppress(ValueError):
+                meta["start_time"] = datetime.strptime(val, "%m/%d/%Y %I:%M:%S %p").isoformat()
+    return meta

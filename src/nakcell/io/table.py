@@ -1,0 +1,254 @@
+"""The one tidy table every reader returns: :class:`CyclerData`.
+
+Columns (SI or tester-native units as named, one row per recorded point):
+
+==============  ======================================================================
+time_s          seconds since the first point of the file (float64, non-decreasing)
+current_A       current, positive = charge (oxidation at the working electrode)
+voltage_V       cell (or working-electrode) voltage
+capacity_Ah     charge passed since the start of the *step*, unsigned (>= 0)
+energy_Wh       energy passed since the start of the step, unsigned; NaN where unknown
+cycle           the instrument's cycle number (int64)
+step            running step index from 1, +1 whenever the instrument's step/state changes
+step_type       one of ``STEP_TYPES`` (rest, charge, discharge, other)
+==============  ======================================================================
+
+Metadata (``CyclerData.meta``) carries what the file knows: instrument, channel, start
+time (ISO 8601), area_m2 and active_mass_kg when the header gives them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+COLUMNS: tuple[str, ...] = (
+    "time_s",
+    "current_A",
+    "voltage_V",
+    "capacity_Ah",
+    "energy_Wh",
+    "cycle",
+    "step",
+    "step_type",
+)
+STEP_TYPES: tuple[str, ...] = ("rest", "charge", "discharge", "other")
+#: step types as small-integer codes (index into STEP_TYPES), used inside the readers
+REST, CHARGE, DISCHARGE, OTHER = 0, 1, 2, 3
+
+#: |I| below this is treated as rest when a reader has no instrument state column (1 nA).
+REST_CURRENT_A = 1e-9
+
+
+@dataclass
+class CyclerData:
+    """A cycler file read into the tidy schema (``data``) plus what its header says (``meta``)."""
+
+    data: pd.DataFrame
+    format: str
+    path: str
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def n_points(self) -> int:
+        """Number of recorded points."""
+        return len(self.data)
+
+    def __repr__(self) -> str:
+        return f"CyclerData(format={self.format!r}, n_points={self.n_points}, path={self.path!r})"
+
+
+def build_table(
+    *,
+    time_s: Any,
+    current_A: Any,
+    voltage_V: Any,
+    cycle: Any,
+    instrument_step: Any | None = None,
+    step_type: Any | None = None,
+    capacity_Ah: Any | None = None,
+    energy_Wh: Any | None = None,
+) -> pd.DataFrame:
+    """Assemble the tidy table from per-point arrays, filling what the format lacks.
+
+    ``instrument_step`` is anything that changes when the tester moves to another step
+    (step number, sequence number, state code); with ``step_type`` it defines ``step``.
+    ``step_type`` defaults to the sign of the current. ``capacity_Ah`` must already be
+    per-step and unsigned (see :func:`step_capacity_from_cumulative`); when absent it is
+    integrated from the current (trapezoidal rule within each step).
+    """
+    t = np.asarray(time_s, dtype=np.float64)
+    i = np.asarray(current_A, dtype=np.float64)
+    v = np.asarray(voltage_V, dtype=np.float64)
+    n = len(t)
+    st = step_type_from_current(i) if step_type is None else as_codes(step_type)
+    key = np.asarray(instrument_step) if instrument_step is not None else np.zeros(n)
+    step = running_step(key, st)
+    if capacity_Ah is None:
+        cap = integrate_per_step(t, np.abs(i), step) / 3600.0
+    else:
+        cap = np.abs(np.asarray(capacity_Ah, dtype=np.float64))
+    if energy_Wh is None:
+        en = np.full(n, np.nan)
+    else:
+        en = np.abs(np.asarray(energy_Wh, dtype=np.float64))
+    return pd.DataFrame(
+        {
+            "time_s": t - (t[0] if n else 0.0),
+            "current_A": i,
+            "voltage_V": v,
+            "capacity_Ah": cap,
+            "energy_Wh": en,
+            "cycle": np.asarray(cycle, dtype=np.int64),
+            "step": step,
+            "step_type": pd.Categorical.from_codes(st, categories=list(STEP_TYPES)),
+        }
+    )
+
+
+def as_codes(step_type: Any) -> np.ndarray:
+    """Step types as int8 codes (index into STEP_TYPES), from codes or from names."""
+    a = np.asarray(step_type)
+    if a.dtype.kind in "iu":
+        return a.astype(np.int8, copy=False)
+    names = a.astype(str)
+    out = np.full(names.shape, OTHER, dtype=np.int8)
+    for code, name in enumerate(STEP_TYPES):
+        out[names == name] = code
+    return out
+
+
+def step_type_from_current(current_A: np.ndarray, rest_A: float | None = None) -> np.ndarray:
+    """rest / charge / discharge codes from the sign of the current.
+
+    The rest threshold is ``rest_A`` or, by default, 0.1 % of the largest |I| in the file
+    (and at least :data:`REST_CURRENT_A`), so instrument offset noise at rest is not read
+    as charge.
+    """
+    i = np.asarray(current_A, dtype=np.float64)
+    if rest_A is None:
+        peak = float(np.nanmax(np.abs(i))) if i.size else 0.0
+        rest_A = max(REST_CURRENT_A, 1e-3 * peak)
+    out = np.full(i.shape, REST, dtype=np.int8)
+    out[i > rest_A] = CHARGE
+    out[i < -rest_A] = DISCHARGE
+    return out
+
+
+def running_step(instrument_step: np.ndarray, step_type: np.ndarray) -> np.ndarray:
+    """Running step index (from 1): +1 whenever the instrument step or the step type changes."""
+    key = np.asarray(instrument_step)
+    st = as_codes(step_type)
+    n = len(st)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    change = np.zeros(n, dtype=bool)
+    change[1:] = (key[1:] != key[:-1]) | (st[1:] != st[:-1])
+    return 1 + np.cumsum(change, dtype=np.int64)
+
+
+def step_starts(step: np.ndarray) -> np.ndarray:
+    """Indices where each step begins."""
+    s = np.asarray(step)
+    if s.size == 0:
+        return np.zeros(0, dtype=np.int64)
+    return np.flatnonzero(np.r_[True, s[1:] != s[:-1]])
+
+
+def step_capacity_from_cumulative(
+    cumulative: np.ndarray, step: np.ndarray, resets: np.ndarray | None = None
+) -> np.ndarray:
+    """Per-step unsigned capacity from a counter that does not restart at every step.
+
+    The charge of the interval before a step's first point belongs to that step (the
+    counter's change since the previous point). ``resets`` marks points where the
+    instrument restarted the counter from zero (Arbin: each new cycle), where the increment
+    is the counter's own value.
+    """
+    q = np.asarray(cumulative, dtype=np.float64)
+    n = len(q)
+    if n == 0:
+        return np.zeros(0)
+    inc = np.zeros(n)
+    inc[1:] = np.diff(q)
+    if resets is not None:
+        r = np.asarray(resets, dtype=bool)
+        inc[r] = q[r]
+        inc[0] = 0.0
+    total = np.cumsum(inc)
+    starts = step_starts(step)
+    lengths = np.diff(np.r_[starts, n])
+    base = np.repeat(total[starts] - inc[starts], lengths)
+    return np.abs(total - base)
+
+
+def integrate_per_step(t: np.ndarray, y: np.ndarray, step: np.ndarray) -> np.ndarray:
+    """Running integral of ``y`` over ``t`` restarting at each step.
+
+    Trapezoidal within a step; the interval from the previous point to a step's first point
+    belongs to the step and is counted at the step's first value (testers switch at the
+    step boundary and sample after it), as instrument capacity counters do.
+    """
+    t = np.asarray(t, dtype=np.float64)
+    y = np.asarray(y, dtype=np.float64)
+    n = len(t)
+    if n == 0:
+        return np.zeros(0)
+    inc = np.zeros(n)
+    inc[1:] = 0.5 * (y[1:] + y[:-1]) * np.diff(t)
+    starts = step_starts(step)
+    inner = starts[starts > 0]
+    inc[inner] = y[inner] * (t[inner] - t[inner - 1])
+    total = np.cumsum(inc)
+    lengths = np.diff(np.r_[starts, n])
+    base = np.repeat(total[starts] - inc[starts], lengths)
+    return total - base
+
+
+def cycles_from_step_types(step_type: np.ndarray, first_kind: str | None = None) -> np.ndarray:
+    """Cycle numbers (from 1) for testers that do not record them.
+
+    A cycle starts with the first active (charge or discharge) step of the file and a new
+    one begins each time a step of that same kind follows one of the other kind, so a
+    discharge-first test counts discharge+charge as cycle 1 (LANDdt's own convention, as its
+    'Cycle' sheet shows). ``first_kind`` overrides the direction that opens a cycle.
+    """
+    st = as_codes(step_type)
+    n = len(st)
+    active = (st == CHARGE) | (st == DISCHARGE)
+    if not active.any():
+        return np.ones(n, dtype=np.int64)
+    first = int(st[np.argmax(active)]) if first_kind is None else STEP_TYPES.index(first_kind)
+    other = DISCHARGE if first == CHARGE else CHARGE
+    # last active kind seen up to each point (forward fill over rests; -1 before any)
+    idx = np.where(active, np.arange(n), -1)
+    np.maximum.accumulate(idx, out=idx)
+    last = np.where(idx >= 0, st[np.maximum(idx, 0)], -1)
+    prev_last = np.r_[-1, last[:-1]]
+    start = (st == first) & (prev_last == other)
+    return 1 + np.cumsum(start, dtype=np.int64)
+
+
+def first_direction(step_type: np.ndarray, capacity_Ah: np.ndarray, step: np.ndarray) -> str:
+    """The direction ('charge' or 'discharge') that opens the test's cycles.
+
+    It is that of the first active step passing at least half the median active-step
+    capacity, so a short initial top-up or discharge to the start voltage does not decide.
+    """
+    st = as_codes(step_type)
+    cap = np.nan_to_num(np.asarray(capacity_Ah, dtype=np.float64))
+    starts = step_starts(step)
+    if len(starts) == 0:
+        return "charge"
+    caps = np.maximum.reduceat(cap, starts)
+    kinds = st[starts]
+    on = (kinds == CHARGE) | (kinds == DISCHARGE)
+    if not on.any():
+        return "charge"
+    kinds, caps = kinds[on], caps[on]
+    big = np.flatnonzero(caps >= 0.5 * float(np.median(caps)))
+    k = kinds[big[0]] if big.size else kinds[0]
+    return STEP_TYPES[int(k)]
