@@ -98,3 +98,29 @@ def test_report_section_compares_model_with_paper_without_setting_it(tmp_path: P
     assert rows["seed-na"]["paper_interface_asr_ohm_cm2"] == 105.0
     assert rows["seed-nak"]["ratio_model_to_paper"] == pytest.approx(50.0 / 15.0)
     assert (tmp_path / "eis_nyquist.png").stat().st_size > 1000
+
+
+def test_cell_model_spectrum_dc_limit_is_bulk_plus_two_interfaces():
+    """`nakcell eis simulate --cell`: at low frequency Z -> R_bulk + 2 R_interface of the model."""
+    import json
+    import subprocess
+    import sys
+
+    from nakcell.cell.symmetric import interface_asr
+    from nakcell.materials import get_cell
+
+    p = subprocess.run(
+        [sys.executable, "-m", "nakcell.cli", "eis", "simulate", "--cell", "seed-na", "--json"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert p.returncode == 0, p.stderr
+    out = json.loads(p.stdout)
+    cell = get_cell("seed-na")
+    d = interface_asr(cell)
+    dc = (d["bulk_asr"] + 2 * d["interface_asr"]) / cell.area  # ohm
+    f = out["frequency_Hz"]
+    k = f.index(min(f))
+    assert out["Z_real_ohm"][k] == pytest.approx(dc, rel=1e-3)
+    assert out["interface_asr_ohm_cm2"][0] == pytest.approx(d["interface_asr"] * 1e4, rel=1e-9)

@@ -149,9 +149,17 @@ def kk_cmd(
 
 @eis_app.command("simulate")
 def simulate_cmd(
+    cell: Annotated[
+        str | None,
+        typer.Option(
+            help="seed-nak, seed-na, seed-na-sno2 or a .toml cell: the spectrum of the cell "
+            "model (the interface flags are then not used)"
+        ),
+    ] = None,
     interface_asr: Annotated[
-        str, typer.Option(help="charge-transfer ASR per interface at full contact, '15 ohm cm2'")
-    ],
+        str | None,
+        typer.Option(help="charge-transfer ASR per interface at full contact, '15 ohm cm2'"),
+    ] = None,
     thickness: Annotated[str, typer.Option(help="electrolyte thickness")] = "1.1 mm",
     area: Annotated[str, typer.Option(help="electrode area")] = "0.95 cm2",
     conductivity: Annotated[str, typer.Option(help="bulk ionic conductivity")] = "1.4e-3 S/cm",
@@ -190,25 +198,34 @@ def simulate_cmd(
         raise NakcellInputError("--interfaces", interfaces, ">= 0")
     if per_decade < 1:
         raise NakcellInputError("--per-decade", per_decade, ">= 1")
-    itf = Interface(
-        asr_ct_ohm_m2=parse(interface_asr, "area_resistance", name="--interface-asr"),
-        contact_fraction=contact_fraction,
-        c_dl_F_m2=parse(cdl, "capacitance_per_area", name="--cdl"),
-        asr_cstr_ohm_m2=parse(constriction_asr, "area_resistance", name="--constriction-asr"),
-    )
-    stack = PhysicalStack(
-        interfaces=(itf,) * interfaces,
-        thickness_m=parse(thickness, "length", name="--thickness"),
-        area_m2=parse(area, "area", name="--area"),
-        sigma_bulk_S_m=parse(conductivity, "conductivity", name="--conductivity"),
-        eps_r_bulk=permittivity,
-        sigma_gb_S_m=(
-            parse(gb_conductivity, "conductivity", name="--gb-conductivity")
-            if gb_conductivity is not None
-            else None
-        ),
-        eps_r_gb=gb_permittivity,
-    )
+    if cell is not None:
+        from nakcell.materials import get_cell
+
+        stack = get_cell(cell).eis_stack()
+    elif interface_asr is None:
+        raise NakcellInputError(
+            "--interface-asr", "nothing", "an ASR such as '15 ohm cm2', or --cell NAME"
+        )
+    else:
+        itf = Interface(
+            asr_ct_ohm_m2=parse(interface_asr, "area_resistance", name="--interface-asr"),
+            contact_fraction=contact_fraction,
+            c_dl_F_m2=parse(cdl, "capacitance_per_area", name="--cdl"),
+            asr_cstr_ohm_m2=parse(constriction_asr, "area_resistance", name="--constriction-asr"),
+        )
+        stack = PhysicalStack(
+            interfaces=(itf,) * interfaces,
+            thickness_m=parse(thickness, "length", name="--thickness"),
+            area_m2=parse(area, "area", name="--area"),
+            sigma_bulk_S_m=parse(conductivity, "conductivity", name="--conductivity"),
+            eps_r_bulk=permittivity,
+            sigma_gb_S_m=(
+                parse(gb_conductivity, "conductivity", name="--gb-conductivity")
+                if gb_conductivity is not None
+                else None
+            ),
+            eps_r_gb=gb_permittivity,
+        )
     f_hi = parse(fmax, "frequency", name="--fmax")
     f_lo = parse(fmin, "frequency", name="--fmin")
     if not 0 < f_lo < f_hi:

@@ -176,6 +176,16 @@ def run_reproduce(out: str | Path, *, default_cell: str = "seed-nak", quick: boo
     )
 
     claims += _symmetric_claims(nak, na, na_sno2, r5a, r5b, r5d, r10, r11)
+    sections: dict[str, Any] = {}
+    ts = time.perf_counter()
+    print("[reproduce] thermo: Na-K phase diagram and wetting ...", file=sys.stderr, flush=True)
+    sections["thermo"], thermo_claims = _thermo_section(out)
+    claims += thermo_claims
+    timings["thermo"] = time.perf_counter() - ts
+    ts = time.perf_counter()
+    print("[reproduce] eis: model spectra of the seed cells ...", file=sys.stderr, flush=True)
+    sections["eis"] = _eis_section(out, {"seed-nak": nak, "seed-na": na, "seed-na-sno2": na_sno2})
+    timings["eis"] = time.perf_counter() - ts
 
     runtime = time.perf_counter() - t0
     results = {
@@ -187,6 +197,7 @@ def run_reproduce(out: str | Path, *, default_cell: str = "seed-nak", quick: boo
         "time_step_s": HALF_CYCLE / sph,
         "experiments": [e.__dict__ for e in exps],
         "claims": [c.__dict__ for c in claims],
+        "sections": sections,
         "interfaces": {c.name: _asr_field(interface_asr(c)) for c in (nak, na, na_sno2)},
         "parameters": {c.name: c.all_sources() for c in (nak, na, na_sno2)},
         "versions": _versions(),
@@ -344,6 +355,43 @@ def _symmetric_claims(
     return out
 
 
+_THERMO_VERDICT = {
+    "consistent": "consistent",
+    "holds": "consistent",
+    "fails": "inconsistent",
+    "differs": "inconsistent",
+    "not tested": "not checkable",
+}
+
+
+def _thermo_section(out: Path) -> tuple[dict[str, Any], list[Claim]]:
+    """Phase diagram with the seed alloy, and the seed's thermodynamic statements checked."""
+    from nakcell.thermo.seed import report_section
+
+    sec = report_section(out)
+    claims = [
+        Claim(
+            f"thermo-{k + 1}",
+            c["claim"],
+            None,
+            c["value"],
+            "",
+            _THERMO_VERDICT.get(c["verdict"], "not checkable"),
+            c["reason"],
+        )
+        for k, c in enumerate(sec["checks"])
+    ]
+    return {"figure": Path(sec["figure"]).name, "invariants": sec["invariants"]}, claims
+
+
+def _eis_section(out: Path, cells: dict[str, Cell]) -> dict[str, Any]:
+    """Nyquist plots of the cell model's spectra (100 kHz to 10 mHz)."""
+    from nakcell.eis.report import eis_section
+
+    sec = eis_section(cells, out)
+    return {"figure": Path(str(sec["figure"])).name, "rows": sec["rows"]}
+
+
 def _loading_needed(cell: Cell, i: float, half: float) -> float:
     """Alloy thickness (m) whose Na covers one half-cycle of charge (ideal, full use)."""
     n_na = i * half / F
@@ -460,6 +508,7 @@ def _render_html(r: dict[str, Any]) -> str:
         for s in e["summaries"]:
             parts.append("<tr>" + "".join(f"<td>{_esc(s.get(k))}</td>" for k in keys) + "</tr>")
         parts.append("</table>")
+    parts += _render_sections(r.get("sections", {}))
     parts.append(
         "<h2>Interfaces at assembly (model)</h2><table><tr><th>cell</th>"
         + "".join(f"<th>{k}</th>" for k in next(iter(r["interfaces"].values())))
@@ -490,6 +539,47 @@ def _render_html(r: dict[str, Any]) -> str:
     )
     parts.append("</body></html>")
     return "\n".join(parts)
+
+
+def _render_sections(sec: dict[str, Any]) -> list[str]:
+    parts: list[str] = []
+    if "thermo" in sec:
+        th = sec["thermo"]
+        parts.append("<h2>Alloy thermodynamics</h2>")
+        parts.append(
+            "<p class='note'>Method: Na-K CALPHAD assessment shipped with nakcell (SGTE unary "
+            "data, Redlich-Kister liquid and bcc, Na2K compound; docs/thermo.md), Butler surface "
+            "tension, Young-Dupre wetting.</p>"
+        )
+        parts.append(
+            f"<div class='fig'><figure><img src='{_esc(th['figure'])}' "
+            "alt='Na-K phase diagram'></figure></div>"
+        )
+        parts.append("<table><tr><th>invariant</th><th>T (&deg;C)</th><th>wt% K</th></tr>")
+        for inv in th["invariants"]:
+            parts.append(
+                f"<tr><td>{_esc(inv.get('type'))}</td><td>{_esc(inv.get('T_C'))}</td>"
+                f"<td>{_esc(inv.get('wt_K'))}</td></tr>"
+            )
+        parts.append("</table>")
+    if "eis" in sec:
+        e = sec["eis"]
+        parts.append("<h2>Impedance of the model cells</h2>")
+        parts.append(
+            "<p class='note'>Method: bulk (R, geometric capacitance) and per interface the "
+            "constriction resistance plus charge transfer in parallel with the double layer, all "
+            "from the cell model's physics at assembly (docs/eis.md).</p>"
+        )
+        parts.append(
+            f"<div class='fig'><figure><img src='{_esc(e['figure'])}' "
+            "alt='Nyquist plots of the model cells'></figure></div>"
+        )
+        keys = list(e["rows"][0]) if e["rows"] else []
+        parts.append("<table><tr>" + "".join(f"<th>{_esc(k)}</th>" for k in keys) + "</tr>")
+        for row in e["rows"]:
+            parts.append("<tr>" + "".join(f"<td>{_esc(row[k])}</td>" for k in keys) + "</tr>")
+        parts.append("</table>")
+    return parts
 
 
 def load_results(path: str | Path) -> dict[str, Any]:
