@@ -236,3 +236,21 @@ def test_report_section_on_the_shared_land_export(shared_data, tmp_path) -> None
     # 'Charge-SCap/mAh/g' of cycle 1 in the same sheet: 175.6 mAh/g
     assert c1["charge_specific_capacity_mAh_g"] == pytest.approx(175.6, rel=0.01)
     assert Path(out["figure"]).stat().st_size > 1000
+
+
+def test_compare_replays_a_measured_symmetric_protocol_on_the_cell_model() -> None:
+    """A measured +-I square wave replayed on seed-na: the model's plateau is I (R_bulk + 2
+    R_int) / A in the linear regime, computed independently from the cell's parameters."""
+    from nakcell.cell.symmetric import interface_asr
+    from nakcell.materials import get_cell
+
+    cell = get_cell("seed-na")
+    i_a = 0.95e-5  # 10 uA on 0.95 cm2 ~ 0.01 mA/cm2: linear regime
+    d = _trace([(i_a, 1800.0, lambda t, i: 0.01), (-i_a, 1800.0, lambda t, i: -0.01)])
+    t, v = simulate_protocol("seed-na", extract_protocol(d))
+    asr = interface_asr(cell)
+    r_total = (asr["bulk_asr"] + 2 * asr["interface_asr"]) / cell.area
+    # mid first step
+    k = int(np.argmin(np.abs(t - 900.0)))
+    assert v[k] == pytest.approx(i_a * r_total, rel=0.02)
+    assert t[-1] == pytest.approx(3600.0, rel=1e-6)

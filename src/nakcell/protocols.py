@@ -1,8 +1,10 @@
 """Test protocols as data: what the cell tester does, in the words its users write.
 
-A symmetric-cell protocol is a sequence of equal-length half-cycles; half-cycle ``h`` carries
-current density ``magnitude(h)`` (one value per cell of the batch) with sign ``+`` for even h
-(left electrode stripped) and ``-`` for odd h. All values SI.
+A symmetric-cell protocol is a sequence of constant-current segments: ``segments(n)`` gives
+their durations (s) and signed current densities (A/m2, one column per cell of the batch;
+``+`` strips the left electrode). Galvanostatic and stepped-CCD tests are equal half-cycles of
+alternating sign; :class:`StepSequence` replays any sequence (e.g. read from tester data).
+All values SI.
 """
 
 from __future__ import annotations
@@ -56,6 +58,10 @@ class Galvanostatic:
     def batch_size(self) -> int:
         return int(np.size(self.current_density))
 
+    def segments(self, n: int) -> tuple[np.ndarray, np.ndarray]:
+        """(durations (n_seg,), signed current densities (n_seg, n)); last one cut at duration."""
+        return _alternating(self.magnitudes(n), self.half_cycle, self.duration)
+
 
 @dataclass(frozen=True)
 class SteppedCCD:
@@ -107,3 +113,63 @@ class SteppedCCD:
     @property
     def batch_size(self) -> int:
         return 1
+
+    def segments(self, n: int) -> tuple[np.ndarray, np.ndarray]:
+        return _alternating(self.magnitudes(n), self.half_cycle, self.duration)
+
+
+@dataclass(frozen=True)
+class StepSequence:
+    """Any sequence of constant-current (or rest) segments, e.g. replayed from tester data.
+
+    ``durations`` in s, ``current_densities`` signed in A/m2 (+ strips the left electrode,
+    0 is a rest). ``half_cycle`` (for the time step) is the median non-zero duration.
+    """
+
+    durations: tuple[float, ...]
+    current_densities: tuple[float, ...]
+    v_limit: float = 5.0
+
+    def __post_init__(self) -> None:
+        if len(self.durations) != len(self.current_densities) or not self.durations:
+            raise NakcellInputError(
+                "steps",
+                f"{len(self.durations)} durations, {len(self.current_densities)} currents",
+                "equal, non-zero numbers of durations and currents",
+            )
+        for k, d in enumerate(self.durations):
+            _positive(f"steps[{k}].duration", d, "time")
+        for k, i in enumerate(self.current_densities):
+            if not math.isfinite(i):
+                raise NakcellInputError(f"steps[{k}].current", i, "a finite current density")
+        _positive("v_limit", self.v_limit, "voltage")
+
+    @property
+    def half_cycle(self) -> float:
+        return float(np.median(self.durations))
+
+    @property
+    def n_halfcycles(self) -> int:
+        return len(self.durations)
+
+    @property
+    def duration(self) -> float:
+        return float(sum(self.durations))
+
+    @property
+    def batch_size(self) -> int:
+        return 1
+
+    def magnitudes(self, n: int) -> np.ndarray:
+        return np.abs(self.segments(n)[1])
+
+    def segments(self, n: int) -> tuple[np.ndarray, np.ndarray]:
+        i = np.asarray(self.current_densities, float)
+        return np.asarray(self.durations, float), np.broadcast_to(i[:, None], (i.size, n)).copy()
+
+
+def _alternating(mags: np.ndarray, half: float, duration: float) -> tuple[np.ndarray, np.ndarray]:
+    sign = np.where(np.arange(mags.shape[0]) % 2 == 0, 1.0, -1.0)[:, None]
+    dur = np.full(mags.shape[0], half)
+    dur[-1] = duration - half * (mags.shape[0] - 1)
+    return dur, mags * sign

@@ -130,6 +130,10 @@ def simulate_protocol(cell_name: str, protocol: Protocol) -> tuple[np.ndarray, n
     :class:`NakcellInputError` saying so (no made-up trace is ever returned).
     """
     fn = _SIMULATORS.get(cell_name)
+    if fn is None and _is_model_cell(cell_name):
+        from nakcell.cell.replay import simulate_data_protocol
+
+        return simulate_data_protocol(cell_name, protocol)
     if fn is None:
         known = ", ".join(sorted(_SIMULATORS)) or "none registered yet"
         raise NakcellInputError(
@@ -145,6 +149,13 @@ def simulate_protocol(cell_name: str, protocol: Protocol) -> tuple[np.ndarray, n
             "simulator", f"arrays of shapes {t.shape}, {v.shape}", "two equal 1-D arrays"
         )
     return t, v
+
+
+def _is_model_cell(name: str) -> bool:
+    """A named cell of nakcell.materials or a .toml cell file: replayed by the built-in model."""
+    from nakcell.materials import CELLS
+
+    return name in CELLS or name.endswith(".toml")
 
 
 def read_trace(path: str | Path) -> tuple[np.ndarray, np.ndarray]:

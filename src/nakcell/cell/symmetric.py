@@ -17,7 +17,8 @@ Physics per electrode (see docs/physics.md for equations and sources):
   shorts the cell when it spans the pellet;
 - bulk: L / sigma(T), optionally with lumped Joule heating.
 
-Time integration: fixed step dt = half_cycle / steps_per_half; f by an exponential
+Time integration: fixed step dt = half_cycle / steps_per_half (each segment of a
+StepSequence gets its own whole number of steps near that dt); f by an exponential
 (exact-for-frozen-rates) update that never steps across the quasi-steady contact of a
 creeping electrode (computed in closed form), so it is stable and monotone for the stiff
 n = 5 creep law; inventories exactly (piecewise-constant current).
@@ -48,13 +49,13 @@ from nakcell.interface.voids import (
 )
 from nakcell.materials.anodes import VM_K, VM_NA, is_liquid_alloy
 from nakcell.materials.cells import Cell
-from nakcell.protocols import Galvanostatic, SteppedCCD
+from nakcell.protocols import Galvanostatic, SteppedCCD, StepSequence
 
 F_MIN = 1e-6  # floor on the contact fraction (numerical; a fully delaminated electrode)
 X_MIN = 1e-9  # floor on the Na mole fraction (numerical)
 RHO_CP_PELLET = 3.3e3 * 0.75e3  # J/(m3 K): NASICON ~3.3 g/cm3, c_p ~0.75 J/gK (assumption)
 
-Protocol = Galvanostatic | SteppedCCD
+Protocol = Galvanostatic | SteppedCCD | StepSequence
 STOP_REASONS = ("", "short circuit", "voltage limit", "Na depleted", "left liquid field")
 
 
@@ -291,12 +292,17 @@ def simulate_symmetric(
             f"batch mismatch: {len(cell_list)} cells vs {protocol.batch_size} current densities"
         )
     b = _Batch.of(cell_list, n)
-    mags = protocol.magnitudes(n)  # (n_half, n)
-    n_half = mags.shape[0]
-    dt = protocol.half_cycle / steps_per_half
-    total_steps = n_half * steps_per_half
-    if isinstance(protocol, Galvanostatic):
-        total_steps = min(total_steps, round(protocol.duration / dt))
+    seg_dur, seg_i = protocol.segments(n)  # (n_seg,), (n_seg, n) signed
+    mags = np.abs(seg_i)
+    n_half = seg_dur.size
+    dt = dt_nominal = protocol.half_cycle / steps_per_half
+    # steps per segment: the nominal dt, at least 4 steps, each segment resolved exactly
+    seg_steps = np.maximum(4, np.round(seg_dur / dt).astype(int))
+    if not isinstance(protocol, StepSequence):
+        seg_steps = np.where(np.isclose(seg_dur, protocol.half_cycle), steps_per_half, seg_steps)
+    step_seg = np.repeat(np.arange(n_half), seg_steps)
+    step_dt = np.repeat(seg_dur / seg_steps, seg_steps)
+    total_steps = int(step_seg.size)
     stride = max(1, int(np.ceil(total_steps / max_points)))
 
     # --- state
@@ -388,12 +394,14 @@ def simulate_symmetric(
     sqrt_aL = np.sqrt(_activity(xL, T, b.is_alloy))
     sqrt_aR = sqrt_aL.copy()
     e_eq = np.zeros(n)
+    t = 0.0
     for step in iterator:
-        h = step // steps_per_half
-        t = (step + 1) * dt
-        sign = 1.0 if h % 2 == 0 else -1.0
-        i_abs = np.where(running, mags[h], 0.0)
-        i = sign * i_abs
+        h = int(step_seg[step])
+        dt = float(step_dt[step])
+        t += dt
+        i = np.where(running, seg_i[h], 0.0)
+        i_abs = np.abs(i)
+        sign = np.sign(i)
         left_strips = i > 0
         right_strips = i < 0
 
@@ -491,7 +499,9 @@ def simulate_symmetric(
     with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         hc_mean = np.where(hc_cnt > 0, hc_sum / np.maximum(hc_cnt, 1), np.nan)
-        full = hc_cnt >= steps_per_half  # complete half-cycles
+        full = hc_cnt >= seg_steps[:, None]  # complete segments (half-cycles)
+        if not isinstance(protocol, StepSequence):  # a half-cycle cut short by the duration
+            full &= np.isclose(seg_dur, protocol.half_cycle)[:, None]
         n_pairs = n_half // 2
         pos = hc_mean[0 : 2 * n_pairs : 2]
         neg = hc_mean[1 : 2 * n_pairs : 2]
@@ -532,7 +542,7 @@ def simulate_symmetric(
         x_na_right=stack["xR"],
         temperature=stack["T"],
         halfcycle_mean_v=hc_mean,
-        halfcycle_current=mags * np.where(np.arange(n_half) % 2 == 0, 1.0, -1.0)[:, None],
+        halfcycle_current=seg_i,
         shorted=shorted,
         time_to_short=t_short,
         stop_time=t_stop,
@@ -547,7 +557,7 @@ def simulate_symmetric(
         min_contact=f_min,
         left_liquid_time=t_solid,
         ccd_is_lower_bound=ccd_lb,
-        dt=dt,
+        dt=dt_nominal,
         protocol=protocol,
         cells=cell_list,
     )
