@@ -24,7 +24,7 @@ def test_writes_report_results_and_every_figure(out):
     assert (out / "report.html").stat().st_size > 1000
     ids = {e["id"] for e in r["experiments"]}
     assert {"fig5a", "fig5b", "fig5d", "sfig10", "sfig11"} <= ids
-    for sec in ("thermo", "eis"):
+    for sec in ("thermo", "eis", "audit"):
         fig = r["sections"][sec]["figure"]
         assert (out / fig).read_bytes()[:4] == b"\x89PNG"
         assert fig in (out / "report.html").read_text()

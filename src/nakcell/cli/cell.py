@@ -143,6 +143,26 @@ def register(app: typer.Typer) -> None:
         for r in rows:
             typer.echo(f"{r['parameter']:<32} {r['value']:>12.5g} {r['unit']:<12} {r['source']}")
 
+    @app.command("audit")
+    def audit_cmd(
+        file: Annotated[
+            Path | None, typer.Argument(help="literature CSV (default: bundled)")
+        ] = None,
+        json_out: JsonOpt = False,
+        plot: PlotOpt = None,
+    ) -> None:
+        """Check published symmetric cells against the ohmic limit i L / sigma."""
+        from nakcell.report.audit import audit, plot_audit
+
+        rows = audit(file)
+        if plot is not None:
+            plot_audit(rows, plot)
+        if json_out:
+            typer.echo(dumps([{k: v for k, v in r.__dict__.items() if k != "row"} for r in rows]))
+            return
+        for r in rows:
+            typer.echo(f"{r.id:<22} {r.verdict:<14} {r.reason}")
+
     @app.command("reproduce")
     def reproduce(
         out: Annotated[Path, typer.Option("--out", help="output folder")] = Path("reproduce-out"),

@@ -186,6 +186,7 @@ def run_reproduce(out: str | Path, *, default_cell: str = "seed-nak", quick: boo
     print("[reproduce] eis: model spectra of the seed cells ...", file=sys.stderr, flush=True)
     sections["eis"] = _eis_section(out, {"seed-nak": nak, "seed-na": na, "seed-na-sno2": na_sno2})
     timings["eis"] = time.perf_counter() - ts
+    sections["audit"] = _audit_section(out)
 
     runtime = time.perf_counter() - t0
     results = {
@@ -392,6 +393,18 @@ def _eis_section(out: Path, cells: dict[str, Cell]) -> dict[str, Any]:
     return {"figure": Path(str(sec["figure"])).name, "rows": sec["rows"]}
 
 
+def _audit_section(out: Path) -> dict[str, Any]:
+    """Fig 5c / Supplementary Table 2 equivalent: published cells vs the ohmic limit."""
+    from nakcell.report.audit import audit, plot_audit
+
+    rows = audit()
+    plot_audit(rows, out / "audit_map.png")
+    return {
+        "figure": "audit_map.png",
+        "rows": [{k: v for k, v in r.__dict__.items() if k != "row"} for r in rows],
+    }
+
+
 def _loading_needed(cell: Cell, i: float, half: float) -> float:
     """Alloy thickness (m) whose Na covers one half-cycle of charge (ideal, full use)."""
     n_na = i * half / F
@@ -578,6 +591,29 @@ def _render_sections(sec: dict[str, Any]) -> list[str]:
         parts.append("<table><tr>" + "".join(f"<th>{_esc(k)}</th>" for k in keys) + "</tr>")
         for row in e["rows"]:
             parts.append("<tr>" + "".join(f"<td>{_esc(row[k])}</td>" for k in keys) + "</tr>")
+        parts.append("</table>")
+    if "audit" in sec:
+        a = sec["audit"]
+        parts.append("<h2>Literature benchmark (Fig 5c equivalent)</h2>")
+        parts.append(
+            "<p class='note'>Published symmetric cells (bundled CSV, each row with its source) "
+            "against the ohmic limit i L / sigma of their pellets (<code>nakcell audit</code>). "
+            "A point below its line reports less voltage than its electrolyte's bulk resistance "
+            "alone requires.</p>"
+        )
+        parts.append(
+            f"<div class='fig'><figure><img src='{_esc(a['figure'])}' "
+            "alt='Current density vs overpotential with ohmic limits'></figure></div>"
+        )
+        parts.append("<table><tr><th>id</th><th>verdict</th><th>reason</th><th>source</th></tr>")
+        for row in a["rows"]:
+            cls = row["verdict"].replace(" ", "-").replace("implausible", "inconsistent")
+            cls = cls.replace("plausible", "consistent")
+            parts.append(
+                f"<tr><td>{_esc(row['id'])}</td><td class='verdict {cls}'>"
+                f"{_esc(row['verdict'])}</td><td>{_esc(row['reason'])}</td>"
+                f"<td>{_esc(row['source'])}</td></tr>"
+            )
         parts.append("</table>")
     return parts
 
