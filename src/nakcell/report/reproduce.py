@@ -475,6 +475,16 @@ def _render_html(r: dict[str, Any]) -> str:
         f"run {_esc(r['created_utc'])}, {r['runtime_s']:.1f} s. Time step "
         f"{r['time_step_s']:.0f} s.</p>",
         "<h2>Claims checked against physics</h2>",
+        "<p><b>"
+        + _esc(len(r["claims"]))
+        + " claims:</b> "
+        + ", ".join(
+            f"{sum(c['verdict'] == v for c in r['claims'])} {v}"
+            for v in ("consistent", "inconsistent", "model disagrees", "not checkable")
+        )
+        + ". <span class='note'>Verdicts are computed from the numbers beside them; "
+        "'model disagrees' means the model's physics gives a different result that depends on "
+        "assumptions listed under Inputs.</span></p>",
         "<table><tr><th>id</th><th>claim (paper)</th><th>paper</th><th>model</th><th>units</th>"
         "<th>verdict</th><th>reason</th></tr>",
     ]
@@ -491,8 +501,8 @@ def _render_html(r: dict[str, Any]) -> str:
     parts.append(
         "<p class='note'>Method: batch simulation of both electrodes' contact fraction (plastic or "
         "capillary contact at assembly; stripping recession against creep or viscous supply), "
-        "Butler-Volmer kinetics on the true contact area, Holm constriction, ideal-solution alloy "
-        "drift and a Griffith criterion for metal penetration; isothermal at 25 &deg;C. "
+        "Butler-Volmer kinetics on the true contact area, Holm constriction, alloy drift with the "
+        "Na activity of the Na-K TDB and a Griffith criterion for metal penetration; isothermal at 25 &deg;C. "
         "Equations and sources: docs/physics.md.</p>"
     )
     for e in r["experiments"]:
