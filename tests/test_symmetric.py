@@ -137,3 +137,14 @@ def test_time_step_convergence_first_order():
     d1, d2, d3 = abs(vals[1] - vals[0]), abs(vals[2] - vals[1]), abs(vals[3] - vals[2])
     assert d3 < d2 < d1
     assert abs(vals[2] - vals[3]) / vals[3] < 2e-3
+
+
+def test_lumped_heating_reaches_the_convective_steady_state():
+    # steady state of C dT/dt = |i V| - 2 h (T - T0): T - T0 = |i V| / (2 h)
+    cell = seed_na().replace(stack_pressure=5e6)
+    i = 25.0 * MA
+    res = simulate_symmetric(cell, Galvanostatic(i, 3 * H, 3 * H), steps_per_half=300, thermal=True)
+    dT = res.temperature[-1, 0] - 298.15
+    assert dT == pytest.approx(abs(i * res.voltage[-1, 0]) / (2 * cell.heat_transfer), rel=1e-3)
+    iso = simulate_symmetric(cell, Galvanostatic(i, 3 * H, 3 * H), steps_per_half=300)
+    assert dT > 5.0 and abs(res.voltage[-1, 0]) < abs(iso.voltage[-1, 0])  # hotter -> conducts
