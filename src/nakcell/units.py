@@ -60,6 +60,12 @@ KINDS: dict[str, Kind] = {
         Kind("fraction", "dimensionless", "dimensionless", "0.5"),
         Kind("heat_transfer_coefficient", "W/m**2/K", "W/m**2/K", "10 W/m2/K"),
         Kind("specific_capacity", "A*s/kg", "mA*h/g", "117.6 mAh/g"),
+        Kind("molar_mass", "kg/mol", "g/mol", "455.8 g/mol"),
+        Kind("diffusivity", "m**2/s", "cm**2/s", "1e-10 cm2/s"),
+        Kind("volume", "m**3", "uL", "10 uL"),
+        Kind("potential", "V", "V", "3.4 V"),
+        Kind("rate_constant", "m/s", "m/s", "1e-11 m/s"),
+        Kind("concentration", "mol/m**3", "mol/L", "1 mol/L"),
     )
 }
 
