@@ -405,10 +405,12 @@ class _AnodeState:
         s = np.array([strips])
         h = dt / SUBSTEPS
         dn = i_abs * h / F
+        # the capillary ceiling moves with composition, which changes by < 1e-3 in a chunk
+        x = self.x()
+        liquid = _liquid(x, self.T)
+        f_max = contact_ceiling(self.b, x, self.T, liquid)
         for _ in range(SUBSTEPS):
             x = self.x()
-            liquid = _liquid(x, self.T)
-            f_max = contact_ceiling(self.b, x, self.T, liquid)
             self.f = advance_contact(
                 self.b, self.f, i, _molar_volume(x), liquid, s, ~s, f_max, h, self.creep0, self.flow
             )
