@@ -301,7 +301,7 @@ def simulate_full(
                         sol, built, dt, t_eval=[0.0, dt], t_interp=t_interp, inputs=inp, save=False
                     )
                 except pybamm.SolverError as exc:
-                    if "event" in str(exc).lower() or n_chunk == 0:
+                    if "event" in str(exc).lower():
                         ended = True  # cut-off reached at once (e.g. IR drop beyond the window)
                         break
                     raise
