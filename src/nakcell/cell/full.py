@@ -54,7 +54,7 @@ _R_IN = "Contact resistance [Ohm]"
 _J0_IN = "Anode exchange-current density [A.m-2]"
 _VLO_IN = "Lower voltage cut-off [V]"
 _VHI_IN = "Upper voltage cut-off [V]"
-SUBSTEPS = 10  # anode-state sub-steps per solver chunk (the update is cheap, numpy on one cell)
+SUBSTEPS = 5  # anode-state sub-steps per solver chunk (the update is cheap, numpy on one cell)
 
 
 @dataclass(frozen=True)
@@ -246,7 +246,8 @@ def simulate_full(
     )
     opts = {"working electrode": "positive", "contact resistance": "true"}
     pmodel = getattr(pybamm.lithium_ion, model)(opts)
-    sim = pybamm.Simulation(pmodel, parameter_values=pv, solver=pybamm.IDAKLUSolver())
+    solver_in = pybamm.IDAKLUSolver(output_variables=["Voltage [V]"])
+    sim = pybamm.Simulation(pmodel, parameter_values=pv, solver=solver_in)
     sim.build()
     built = sim.built_model
     solver = sim.solver
