@@ -162,3 +162,13 @@ def test_cli_long_cycling_json(tmp_path):
         100 * out["capacity_mAh_g_last"] / out["capacity_mAh_g_first"]
     )
     assert png.stat().st_size > 10_000
+
+
+def test_cli_params_lists_every_cathode_value_with_a_source():
+    p = nakcell("full", "--params", "--json")
+    assert p.returncode == 0, p.stderr
+    rows = {r["parameter"]: r for r in json.loads(p.stdout)}
+    assert rows["cathode.mass_loading"]["value"] == pytest.approx(1.3)
+    for name, r in rows.items():
+        if name.startswith(("cathode.", "interlayer.")):
+            assert len(r["source"]) > 10, name

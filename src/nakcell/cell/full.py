@@ -155,6 +155,9 @@ class FullResult:
                 "charge_capacity_mAh_g": _opt(self.charge_capacity[k] / 3600.0),
                 "mean_discharge_V": _opt(self.mean_discharge_v[k]),
                 "mean_charge_V": _opt(self.mean_charge_v[k]),
+                "retention_pct": _opt(100.0 * self.capacity_mAh_g[k] / self.capacity_mAh_g[0])
+                if self.capacity_mAh_g[0] > 0
+                else None,
                 "anode_contact_fraction": _opt(self.contact_fraction[k]),
                 "anode_interface_asr_ohm_cm2": _opt(self.anode_asr[k] * 1e4),
             }

@@ -50,6 +50,9 @@ def register(app: typer.Typer) -> None:
         ] = "active",
         json_out: Annotated[bool, typer.Option("--json", help="machine-readable JSON")] = False,
         plot: Annotated[Path | None, typer.Option("--plot", help="write a PNG here")] = None,
+        params: Annotated[
+            bool, typer.Option("--params", help="list every parameter with unit and source")
+        ] = False,
     ) -> None:
         """Full cell anode | Na3Hf2Si2PO12 | liquid interlayer | NVP: rate test or long cycling."""
         from nakcell.cell.full import get_full_cell, simulate_full
@@ -66,6 +69,16 @@ def register(app: typer.Typer) -> None:
         if loading_basis not in ("active", "total"):
             raise NakcellInputError("loading_basis", repr(loading_basis), "'active' or 'total'")
         fc = get_full_cell(cell, loading_basis=loading_basis)
+        if params:
+            rows = fc.all_sources()
+            if json_out:
+                typer.echo(dumps(rows))
+                return
+            for r in rows:
+                typer.echo(
+                    f"{r['parameter']:<34} {r['value']:>12.5g} {r['unit']:<12} {r['source']}"
+                )
+            return
         if rate is not None:
             proto = FullCellCycling.long_cycling(
                 parse_c_rate(rate, "rate"), cycles, v_min=vlo, v_max=vhi
