@@ -172,3 +172,20 @@ def test_cli_params_lists_every_cathode_value_with_a_source():
     for name, r in rows.items():
         if name.startswith(("cathode.", "interlayer.")):
             assert len(r["source"]) > 10, name
+
+
+def test_a_weak_pellet_shorts_on_charge_by_the_symmetric_cells_criterion():
+    """Penetration uses the symmetric cell's Griffith check: with a near-zero K_IC the solid Na
+    anode's plating overpotential cracks a flaw, a filament crosses the pellet, the cell stops."""
+    import dataclasses
+
+    from nakcell.cell.full import FullCell
+
+    base = get_full_cell("seed-na")
+    weak = dataclasses.replace(base.cell.electrolyte, K_IC=1.0)  # 1 Pa m^0.5
+    fc = FullCell(dataclasses.replace(base.cell, electrolyte=weak, thickness=1e-6))
+    r = simulate_full(fc, FullCellCycling((1.0, 1.0)), chunks=2)
+    assert r.stop_reason.startswith("short circuit")
+    assert np.isnan(r.capacity_mAh_g[0])
+    ok = simulate_full(base, FullCellCycling((1.0,)), chunks=2)
+    assert ok.stop_reason == ""

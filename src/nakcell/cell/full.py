@@ -35,6 +35,7 @@ from nakcell.cell.symmetric import (
     _molar_volume,
     advance_contact,
     contact_ceiling,
+    flaw_grows,
     initial_contact,
     temperature_constants,
 )
@@ -317,17 +318,25 @@ def simulate_full(
                 t_step += dur
                 if series.anode:
                     anode.advance(abs(current) / area, dur, strips=current > 0)
+                    if anode.shorted():
+                        stop = "short circuit (metal penetration on charge)"
                 n_chunk += 1
-                ended = "event" in new.termination
-                if ended:
+                hit = "event" in new.termination
+                if hit:
                     # PyBaMM's documented hack (BaseSolver.step) to step on past a cut-off
                     new.termination += " [experiment]"
                 sol = new
+                ended = hit or bool(stop)
             t_arr = np.concatenate(ts) if ts else np.zeros(1)
             v_arr = np.concatenate(vs) if vs else np.full(1, np.nan)
             q = i_abs * t_step / m_act  # C per kg NVP
             v_mean = float(np.trapezoid(v_arr, t_arr) / t_arr[-1]) if t_arr[-1] > 0 else np.nan
             res_cyc[phase] = (q, v_mean, t_arr, v_arr)
+            if stop:
+                break
+        if stop:
+            out["qc"][cyc] = res_cyc["charge"][0]
+            break
         out["qc"][cyc], out["vc"][cyc] = res_cyc["charge"][0], res_cyc["charge"][1]
         out["qd"][cyc], out["vd"][cyc] = res_cyc["discharge"][0], res_cyc["discharge"][1]
         _, _, t_d, v_d = res_cyc["discharge"]
@@ -375,10 +384,15 @@ class _AnodeState:
         self.nK = b.n_total0 * (1.0 - b.x0)
         self.nNa = b.n_total0 * b.x0
         self.f = initial_contact(b, b.x0, self.T)
+        self.filament = np.zeros(1)  # metal filament grown into the pellet on plating (m)
 
     def x(self) -> np.ndarray:
         tot = np.maximum(self.nNa + self.nK, 1e-300)
         return np.minimum(np.maximum(self.nNa / tot, X_MIN), 1.0)
+
+    def shorted(self) -> bool:
+        """A filament has crossed the pellet (symmetric cell's penetration criterion)."""
+        return bool(self.filament[0] >= self.b.L[0])
 
     def depleted(self) -> bool:
         return bool(self.nNa[0] <= 0.0)
@@ -419,6 +433,13 @@ class _AnodeState:
                 self.b, self.f, i, _molar_volume(x), liquid, s, ~s, f_max, h, self.creep0, self.flow
             )
             self.f = np.maximum(self.f, F_MIN)
+            if not strips:  # plating: can metal in a surface flaw crack the pellet?
+                vm = _molar_volume(x)
+                sqrt_a = np.sqrt(ideal_activity(x))
+                eta = 2.0 * self.rt_f * np.arcsinh(i / (2.0 * self.f * self.b.i0 * sqrt_a))
+                eta = eta + i * constriction_asr(self.rho, self.b.a, self.f)
+                grows = flaw_grows(self.b, eta, vm, liquid, x, self.T)
+                self.filament = self.filament + np.where(grows, i * vm / (F * self.f) * h, 0.0)
             self.nNa = self.nNa - dn if strips else self.nNa + dn
 
 

@@ -233,6 +233,28 @@ def advance_contact(
     return np.minimum(np.maximum(f_new, F_MIN), 1.0)
 
 
+def flaw_grows(
+    b: _Batch,
+    eta_plate: np.ndarray,
+    vm: np.ndarray,
+    liquid: np.ndarray,
+    x: np.ndarray,
+    T: np.ndarray,
+) -> np.ndarray:
+    """Whether metal plating into a surface flaw cracks the ceramic (Griffith / Porz).
+
+    The plating overpotential eta pressurises metal in a flaw, p = F eta / V_m (Porz et al.,
+    Adv. Energy Mater. 7 (2017) 1701003); a liquid flows out instead, so its pressure is capped
+    at p_stack + 2 gamma / c (Laplace). The flaw grows when K = 1.12 p sqrt(pi c) >= K_IC.
+    Used by the symmetric and the full cell alike.
+    """
+    p_flaw = F * eta_plate / vm
+    if np.any(liquid):
+        p_relax = b.p + 2.0 * _gamma(x, T) / b.c  # a liquid flows out of the flaw
+        p_flaw = np.where(liquid, np.minimum(p_flaw, p_relax), p_flaw)
+    return stress_intensity(p_flaw, b.c) >= b.K_IC
+
+
 def interface_asr(cell: Cell, f: float | None = None) -> dict[str, float]:
     """Small-signal ASR (ohm m2) of one electrode interface at assembly (or at contact f).
 
@@ -454,13 +476,9 @@ def simulate_symmetric(
         eta_plate = np.where(left_strips, etaR + i_abs * rcR, etaL + i_abs * rcL)
         vm_plate = np.where(left_strips, vmR, vmL)
         f_plate = np.where(left_strips, fR, fL)
-        p_flaw = F * eta_plate / vm_plate
         liq_plate = np.where(left_strips, liqR, liqL)
-        if liq_plate.any():
-            x_plate = np.where(left_strips, xR, xL)
-            p_relax = b.p + 2.0 * _gamma(x_plate, T) / b.c  # a liquid flows out of the flaw
-            p_flaw = np.where(liq_plate, np.minimum(p_flaw, p_relax), p_flaw)
-        grows = running & (i_abs > 0) & (stress_intensity(p_flaw, b.c) >= b.K_IC)
+        x_plate = np.where(left_strips, xR, xL)
+        grows = running & (i_abs > 0) & flaw_grows(b, eta_plate, vm_plate, liq_plate, x_plate, T)
         fil = fil + np.where(grows, i_abs * vm_plate / (F * f_plate) * dt, 0.0)
         new_short = running & (fil >= b.L)
         shorted |= new_short
