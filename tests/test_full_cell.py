@@ -189,3 +189,27 @@ def test_a_weak_pellet_shorts_on_charge_by_the_symmetric_cells_criterion():
     assert np.isnan(r.capacity_mAh_g[0])
     ok = simulate_full(base, FullCellCycling((1.0,)), chunks=2)
     assert ok.stop_reason == ""
+
+
+def test_warmer_pellet_lowers_the_series_drop_by_the_arrhenius_change_of_L_over_sigma():
+    """sigma T = A exp(-Ea/kT), anchored at 1.4e-3 S/cm, 25 degC, Ea 0.30 eV (materials).
+
+    The cathode's own temperature effect (RT/F in its kinetics) is removed by subtracting the
+    runs with no series elements at each temperature.
+    """
+    k_b = 8.617333262e-5
+    sigma = lambda T: 0.14 * (298.15 / T) * np.exp(-0.30 / k_b * (1 / T - 1 / 298.15))  # noqa: E731
+    only_bulk = Series(bulk=True, anode=False, interlayer=False)
+    drop = {}
+    for T in (298.15, 333.15):
+        fc = get_full_cell("seed-nak", temperature=T)
+        proto = FullCellCycling((10.0,))
+        v_bulk = simulate_full(fc, proto, series=only_bulk, chunks=1).mean_discharge_v[0]
+        v_none = simulate_full(fc, proto, series=Series.none(), chunks=1).mean_discharge_v[0]
+        drop[T] = v_none - v_bulk
+    i = 10.0 * get_full_cell("seed-nak").one_c_current() / get_full_cell("seed-nak").area
+    for T in drop:
+        assert drop[T] == pytest.approx(i * 1.1e-3 / sigma(T), rel=0.05)
+    assert drop[298.15] - drop[333.15] == pytest.approx(
+        i * 1.1e-3 * (1 / sigma(298.15) - 1 / sigma(333.15)), rel=0.1
+    )

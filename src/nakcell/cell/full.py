@@ -14,7 +14,9 @@ cathode and the liquid film between cathode and pellet (PyBaMM's "separator"). I
 Between solver chunks the anode's contact fraction f and Na inventory advance with
 :func:`nakcell.cell.symmetric.advance_contact` (stripping on discharge, plating on charge) and
 the new f, a_Na enter the next chunk as PyBaMM input parameters: operator splitting with f
-frozen during a chunk (``chunks`` per half-cycle). docs/full_cell.md explains the choices.
+frozen during a chunk (``chunks`` per half-cycle). On charge the anode plates, and the
+symmetric cell's Griffith check (:func:`nakcell.cell.symmetric.flaw_grows`) can grow a
+filament to a short circuit. docs/full_cell.md explains the choices.
 """
 
 from __future__ import annotations
@@ -106,12 +108,20 @@ class FullCell:
         return rows
 
 
-def get_full_cell(name: str, **cathode_changes: Any) -> FullCell:
-    """The seed's full cell with the anode of ``name`` (``seed-nak``, ``seed-na``, ...)."""
+def get_full_cell(
+    name: str, *, temperature: float | None = None, **cathode_changes: Any
+) -> FullCell:
+    """The seed's full cell with the anode side of ``name`` (``seed-nak``, ``seed-na``, ...).
+
+    ``temperature`` (K) replaces the cell's; ``cathode_changes`` replace NVPCathode fields.
+    """
     cath = NVPCathode()
     if cathode_changes:
         cath = dataclasses.replace(cath, **cathode_changes)
-    return FullCell(get_cell(name), cath)
+    cell = get_cell(name)
+    if temperature is not None:
+        cell = cell.replace(temperature=temperature)
+    return FullCell(cell, cath)
 
 
 # ----------------------------------------------------------------------------- result

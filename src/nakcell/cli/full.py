@@ -45,6 +45,9 @@ def register(app: typer.Typer) -> None:
         v_min: Annotated[str | None, typer.Option(help="lower cut-off, V (default 2.5)")] = None,
         v_max: Annotated[str | None, typer.Option(help="upper cut-off, V (default 4.0)")] = None,
         model: Annotated[str, typer.Option(help="PyBaMM cathode model: SPM, SPMe, DFN")] = "SPMe",
+        temperature: Annotated[
+            str | None, typer.Option(help="cell temperature, degC or with unit (default 25)")
+        ] = None,
         loading_basis: Annotated[
             str, typer.Option(help="1.3 mg/cm2 is 'active' NVP (default) or 'total' electrode")
         ] = "active",
@@ -68,7 +71,8 @@ def register(app: typer.Typer) -> None:
         vhi = parse(v_max, "potential", name="v_max") if v_max is not None else None
         if loading_basis not in ("active", "total"):
             raise NakcellInputError("loading_basis", repr(loading_basis), "'active' or 'total'")
-        fc = get_full_cell(cell, loading_basis=loading_basis)
+        t_k = parse(temperature, "temperature", name="temperature") if temperature else None
+        fc = get_full_cell(cell, temperature=t_k, loading_basis=loading_basis)
         if params:
             rows = fc.all_sources()
             if json_out:
