@@ -10,8 +10,14 @@ import pytest
 from nakcell.report.reproduce import run_reproduce
 
 FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
     "--hide-scrollbars",
 ]
 CHECK = """<script>
@@ -43,9 +49,17 @@ def test_report_has_no_broken_images_in_chromium(report, tmp_path):
     probe = report.parent / "probe.html"
     probe.write_text(report.read_text().replace("</body>", CHECK), encoding="utf-8")
     out = subprocess.run(
-        [_chromium(), *FLAGS, f"--user-data-dir={tmp_path / 'profile'}",
-         "--virtual-time-budget=10000", "--dump-dom", probe.as_uri()],
-        capture_output=True, text=True, timeout=180,
+        [
+            _chromium(),
+            *FLAGS,
+            f"--user-data-dir={tmp_path / 'profile'}",
+            "--virtual-time-budget=10000",
+            "--dump-dom",
+            probe.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
     )
     m = re.search(r"images=(\d+) broken=(\d+)", out.stdout)
     assert m, out.stderr[-2000:]
@@ -57,9 +71,17 @@ def test_report_has_no_broken_images_in_chromium(report, tmp_path):
 def test_report_screenshot_is_not_blank(report, tmp_path):
     shot = tmp_path / "report.png"
     subprocess.run(
-        [_chromium(), *FLAGS, f"--user-data-dir={tmp_path / 'profile'}",
-         "--window-size=1280,2400", f"--screenshot={shot}", report.as_uri()],
-        capture_output=True, text=True, timeout=180,
+        [
+            _chromium(),
+            *FLAGS,
+            f"--user-data-dir={tmp_path / 'profile'}",
+            "--window-size=1280,2400",
+            f"--screenshot={shot}",
+            report.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
     )
     import matplotlib.image as mpimg
 

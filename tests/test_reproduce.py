@@ -71,3 +71,21 @@ def test_cli_reproduce_runs(tmp_path):
     )
     assert p.returncode == 0, p.stderr
     assert (tmp_path / "report.html").exists()
+
+
+def test_full_cell_section_figures_and_verdicts_follow_numbers(out):
+    r = json.loads((out / "results.json").read_text())
+    html = (out / "report.html").read_text()
+    for fig in ("fig5e.png", "fig5f.png"):
+        assert (out / fig).read_bytes()[:4] == b"\x89PNG"
+        assert fig in html
+    claims = {c["id"]: c for c in r["claims"]}
+    cap = claims["full-10C-capacity"]
+    assert cap["paper_value"] == 106.0
+    # an ideal cathode cannot exceed the theoretical 2 Na per formula (117.6 mAh/g)
+    assert 0 < cap["model_value"] < 117.6
+    assert (cap["verdict"] == "consistent") == (cap["model_value"] >= 103.0)
+    ret = claims["full-10C-retention"]
+    assert (ret["verdict"] == "consistent") == (ret["model_value"] >= 99.0)
+    rates = [row["C_rate"] for row in r["full_cell"]["rate_test"]["seed-nak"]]
+    assert rates[0] == 0.1 and rates[-1] == 20.0

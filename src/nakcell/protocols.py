@@ -173,3 +173,68 @@ def _alternating(mags: np.ndarray, half: float, duration: float) -> tuple[np.nda
     dur = np.full(mags.shape[0], half)
     dur[-1] = duration - half * (mags.shape[0] - 1)
     return dur, mags * sign
+
+
+# ----------------------------------------------------------------------------- full cell
+# Fig 5f's rate sequence is not stated in the seed's text, which names 5C, 10C and 20C; this
+# C/10..20C ladder is the usual one (assumption), with the C/10 step checking full capacity.
+SEED_RATES: tuple[float, ...] = (0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0)
+
+
+@dataclass(frozen=True)
+class FullCellCycling:
+    """Constant-current charge to ``v_max`` then discharge to ``v_min``, one C-rate per cycle.
+
+    The cell is assembled discharged (Na3V2(PO4)3), so each cycle starts with a charge; both
+    half-cycles run at the cycle's C-rate (1C = theoretical capacity in one hour). ``v_min`` /
+    ``v_max`` (V, full-cell terminal voltage) default to the cathode's window when None.
+    """
+
+    rates: tuple[float, ...]
+    v_min: float | None = None
+    v_max: float | None = None
+    label: str = "cycling"
+
+    def __post_init__(self) -> None:
+        if len(self.rates) == 0:
+            raise NakcellInputError("C_rate", "no rates", "at least one C-rate > 0")
+        for r in self.rates:
+            if not (isinstance(r, (int, float)) and math.isfinite(r) and r > 0):
+                raise NakcellInputError("C_rate", r, "a C-rate > 0 (e.g. 10 for 10C)")
+        for name, v in (("v_min", self.v_min), ("v_max", self.v_max)):
+            if v is not None and not (math.isfinite(v) and v > 0):
+                raise NakcellInputError(name, v, "a positive cut-off voltage in V")
+        if self.v_min is not None and self.v_max is not None and not self.v_min < self.v_max:
+            raise NakcellInputError(
+                "cut-off voltages",
+                f"v_min {self.v_min:g} V >= v_max {self.v_max:g} V",
+                "v_min < v_max (lower cut-off below the upper one)",
+            )
+
+    @property
+    def n_cycles(self) -> int:
+        return len(self.rates)
+
+    @classmethod
+    def rate_test(
+        cls,
+        rates: tuple[float, ...] = SEED_RATES,
+        cycles_per_rate: int = 5,
+        *,
+        v_min: float | None = None,
+        v_max: float | None = None,
+    ) -> FullCellCycling:
+        """Rate test: ``cycles_per_rate`` cycles at each C-rate in turn (Fig 5f style)."""
+        if not isinstance(cycles_per_rate, int) or cycles_per_rate < 1:
+            raise NakcellInputError("cycles_per_rate", cycles_per_rate, "an integer >= 1")
+        seq = tuple(float(r) for r in rates for _ in range(cycles_per_rate))
+        return cls(seq, v_min, v_max, label="rate test")
+
+    @classmethod
+    def long_cycling(
+        cls, rate: float, cycles: int, *, v_min: float | None = None, v_max: float | None = None
+    ) -> FullCellCycling:
+        """Long cycling: ``cycles`` cycles at one C-rate (Fig 5e style)."""
+        if not isinstance(cycles, int) or cycles < 1:
+            raise NakcellInputError("cycles", cycles, "an integer >= 1")
+        return cls((float(rate),) * cycles, v_min, v_max, label=f"{rate:g}C cycling")

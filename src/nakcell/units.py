@@ -63,6 +63,12 @@ KINDS: dict[str, Kind] = {
         Kind("capacitance_per_area", "F/m**2", "uF/cm**2", "88 uF/cm2"),
         Kind("frequency", "Hz", "Hz", "100 kHz"),
         Kind("mass", "kg", "mg", "1.3 mg"),
+        Kind("molar_mass", "kg/mol", "g/mol", "455.8 g/mol"),
+        Kind("diffusivity", "m**2/s", "cm**2/s", "1e-10 cm2/s"),
+        Kind("volume", "m**3", "uL", "10 uL"),
+        Kind("potential", "V", "V", "3.4 V"),
+        Kind("rate_constant", "m/s", "m/s", "1e-11 m/s"),
+        Kind("concentration", "mol/m**3", "mol/L", "1 mol/L"),
     )
 }
 

@@ -187,6 +187,84 @@ def initial_contact(b: _Batch, x: np.ndarray, T: np.ndarray) -> np.ndarray:
     return np.clip(np.where(liquid, f_liq, f_solid), F_MIN, 1.0)
 
 
+def temperature_constants(b: _Batch, T: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(electrolyte resistivity, creep supply prefactor, RT/F) at temperature T.
+
+    The creep supply velocity of a solid anode is creep0 * f^-n (contacts carry p / f; Wang et
+    al., Materialia 12 (2020) 100792 power law, Arrhenius in Q).
+    """
+    rho = 1.0 / b.sigma(T)
+    arr = np.exp(-b.cQ / (R / F) * (1.0 / T - 1.0 / 298.15))
+    creep0 = b.cA * arr * (b.p / 1e6) ** b.cn * b.a  # v_creep = creep0 * f^-n
+    return rho, creep0, R * T / F
+
+
+def contact_ceiling(b: _Batch, x: np.ndarray, T: np.ndarray, liquid: np.ndarray) -> np.ndarray:
+    """Highest contact fraction: capillary (Laplace) contact for a liquid, 1 for a solid."""
+    if not np.any(liquid):
+        return np.ones_like(np.asarray(b.p, float))
+    g = _gamma(x, T)
+    f_liq = liquid_contact_fraction(b.p, g, young_dupre_cos_theta(b.W, g), b.a)
+    return np.where(liquid, np.maximum(f_liq, F_MIN), 1.0)
+
+
+def advance_contact(
+    b: _Batch,
+    f: np.ndarray,
+    i_abs: np.ndarray,
+    vm: np.ndarray,
+    liquid: np.ndarray,
+    strips: np.ndarray,
+    plates: np.ndarray,
+    f_max: np.ndarray,
+    dt: float,
+    creep0: np.ndarray,
+    flow: np.ndarray,
+) -> np.ndarray:
+    """Contact fraction after ``dt`` at current |i| (A/m2): the shared anode-interface update.
+
+    Exponential update with rates frozen at f, never stepping across the attractor. Rates from
+    :func:`nakcell.interface.voids.contact_rates`. While a creeping solid is stripped, creep
+    supply creep0 f^-n = recession i V_m / (F f) gives the quasi-steady contact
+    f* = (creep0 F / (i V_m))^(1/(n-1)), a stable attractor (above it voids grow, below it creep
+    closes them); elsewhere the attractor is the ceiling f_max. Used by the symmetric and the
+    full cell alike.
+    """
+    v_rec = np.where(strips, i_abs * vm / (F * f), 0.0)
+    v_sup = np.where(liquid, flow, creep0 * f ** (-b.cn))
+    k_up, k_down = contact_rates(v_rec, v_sup, b.a, plates)
+    k = k_up + k_down
+    f_eq = np.where(k > 0, k_up * f_max / np.where(k > 0, k, 1.0), f)
+    f_new = f_eq + (f - f_eq) * np.exp(-k * dt)
+    with np.errstate(divide="ignore", over="ignore"):
+        f_star = (creep0 * F / (np.maximum(i_abs, 1e-300) * vm)) ** (1.0 / (b.cn - 1.0))
+    f_attr = np.where(strips & ~liquid, np.minimum(np.maximum(f_star, F_MIN), f_max), f_max)
+    f_new = np.where(f >= f_attr, np.maximum(f_new, f_attr), np.minimum(f_new, f_attr))
+    return np.minimum(np.maximum(f_new, F_MIN), 1.0)
+
+
+def flaw_grows(
+    b: _Batch,
+    eta_plate: np.ndarray,
+    vm: np.ndarray,
+    liquid: np.ndarray,
+    x: np.ndarray,
+    T: np.ndarray,
+) -> np.ndarray:
+    """Whether metal plating into a surface flaw cracks the ceramic (Griffith / Porz).
+
+    The plating overpotential eta pressurises metal in a flaw, p = F eta / V_m (Porz et al.,
+    Adv. Energy Mater. 7 (2017) 1701003); a liquid flows out instead, so its pressure is capped
+    at p_stack + 2 gamma / c (Laplace). The flaw grows when K = 1.12 p sqrt(pi c) >= K_IC.
+    Used by the symmetric and the full cell alike.
+    """
+    p_flaw = F * eta_plate / vm
+    if np.any(liquid):
+        p_relax = b.p + 2.0 * _gamma(x, T) / b.c  # a liquid flows out of the flaw
+        p_flaw = np.where(liquid, np.minimum(p_flaw, p_relax), p_flaw)
+    return stress_intensity(p_flaw, b.c) >= b.K_IC
+
+
 def interface_asr(cell: Cell, f: float | None = None) -> dict[str, float]:
     """Small-signal ASR (ohm m2) of one electrode interface at assembly (or at contact f).
 
@@ -337,46 +415,20 @@ def simulate_symmetric(
         return np.minimum(np.maximum(n_na / np.maximum(n_na + nK, 1e-300), X_MIN), 1.0)
 
     has_alloy = bool(b.is_alloy.any())
-    ones = np.ones(n)
 
     # temperature-dependent constants (refreshed each step only with the thermal option)
     def t_consts(T: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        rho = 1.0 / b.sigma(T)
-        arr = np.exp(-b.cQ / (R / F) * (1.0 / T - 1.0 / 298.15))
-        creep0 = b.cA * arr * (b.p / 1e6) ** b.cn * b.a  # v_creep = creep0 * f^-n
-        return rho, creep0, R * T / F
+        return temperature_constants(b, T)
 
     rho, creep0, rt_f = t_consts(T)
-    inv_nm1 = 1.0 / (b.cn - 1.0)
     flow = viscous_supply_velocity(b.p, b.r_host, b.mu, b.metal_thickness)
     bulk = b.L * rho
 
     def f_ceiling(x: np.ndarray, T: np.ndarray, liquid: np.ndarray) -> np.ndarray:
-        if not liquid.any():
-            return ones
-        g = _gamma(x, T)
-        f_liq = liquid_contact_fraction(b.p, g, young_dupre_cos_theta(b.W, g), b.a)
-        return np.where(liquid, np.maximum(f_liq, F_MIN), 1.0)
+        return contact_ceiling(b, x, T, liquid)
 
     def advance_f(f, i_abs, vm, liquid, strips, plates, f_max):
-        """Exponential update with rates frozen at f, never stepping across the attractor.
-
-        Rates from :func:`nakcell.interface.voids.contact_rates`. While a creeping solid is
-        stripped, creep supply creep0 f^-n = recession i V_m / (F f) gives the quasi-steady
-        contact f* = (creep0 F / (i V_m))^(1/(n-1)), a stable attractor (above it voids grow,
-        below it creep closes them); elsewhere the attractor is the ceiling f_max.
-        """
-        v_rec = np.where(strips, i_abs * vm / (F * f), 0.0)
-        v_sup = np.where(liquid, flow, creep0 * f ** (-b.cn))
-        k_up, k_down = contact_rates(v_rec, v_sup, b.a, plates)
-        k = k_up + k_down
-        f_eq = np.where(k > 0, k_up * f_max / np.where(k > 0, k, 1.0), f)
-        f_new = f_eq + (f - f_eq) * np.exp(-k * dt)
-        with np.errstate(divide="ignore", over="ignore"):
-            f_star = (creep0 * F / (np.maximum(i_abs, 1e-300) * vm)) ** inv_nm1
-        f_attr = np.where(strips & ~liquid, np.minimum(np.maximum(f_star, F_MIN), f_max), f_max)
-        f_new = np.where(f >= f_attr, np.maximum(f_new, f_attr), np.minimum(f_new, f_attr))
-        return np.minimum(np.maximum(f_new, F_MIN), 1.0)
+        return advance_contact(b, f, i_abs, vm, liquid, strips, plates, f_max, dt, creep0, flow)
 
     iterator = range(total_steps)
     bar = None
@@ -442,13 +494,9 @@ def simulate_symmetric(
         eta_plate = np.where(left_strips, etaR + i_abs * rcR, etaL + i_abs * rcL)
         vm_plate = np.where(left_strips, vmR, vmL)
         f_plate = np.where(left_strips, fR, fL)
-        p_flaw = F * eta_plate / vm_plate
         liq_plate = np.where(left_strips, liqR, liqL)
-        if liq_plate.any():
-            x_plate = np.where(left_strips, xR, xL)
-            p_relax = b.p + 2.0 * _gamma(x_plate, T) / b.c  # a liquid flows out of the flaw
-            p_flaw = np.where(liq_plate, np.minimum(p_flaw, p_relax), p_flaw)
-        grows = running & (i_abs > 0) & (stress_intensity(p_flaw, b.c) >= b.K_IC)
+        x_plate = np.where(left_strips, xR, xL)
+        grows = running & (i_abs > 0) & flaw_grows(b, eta_plate, vm_plate, liq_plate, x_plate, T)
         fil = fil + np.where(grows, i_abs * vm_plate / (F * f_plate) * dt, 0.0)
         new_short = running & (fil >= b.L)
         shorted |= new_short

@@ -31,6 +31,7 @@ _MODULES: tuple[str, ...] = (
     "nakcell.cli.eis",
     "nakcell.cli.thermo",
     "nakcell.cli.data",
+    "nakcell.cli.full",
 )
 
 
