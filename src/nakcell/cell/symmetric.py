@@ -141,12 +141,50 @@ def _activity(x: np.ndarray, T: np.ndarray, alloy: np.ndarray) -> np.ndarray:
     """Na activity (pure-liquid reference) from the Na-K TDB for alloys; 1 for pure Na."""
     if not alloy.any():
         return np.ones_like(x)
+    xc = np.clip(x, X_MIN, 1.0)
+    t_one = _uniform(T)
+    if t_one is not None:  # isothermal: ln(a/x) interpolated on a fine composition grid
+        xs, ln_g = _ln_gamma_row(t_one)
+        return np.where(alloy, xc * np.exp(np.interp(xc, xs, ln_g)), 1.0)
     from nakcell.thermo import a_Na
 
-    return np.where(alloy, a_Na(np.clip(x, X_MIN, 1.0), T, reference="liquid"), 1.0)
+    return np.where(alloy, a_Na(xc, T, reference="liquid"), 1.0)
+
+
+def _uniform(T: np.ndarray) -> float | None:
+    """The temperature if all cells share it (rounded to 1 mK for caching), else None."""
+    t = np.asarray(T, float)
+    t0 = float(t.flat[0])
+    return round(t0, 3) if t.size == 1 or bool((t == t0).all()) else None
+
+
+_XS_FINE = (1.0 - np.cos(np.pi * np.linspace(0.0, 1.0, 1601))) / 2.0
+_XS_FINE[0] = 1e-9
+
+
+@functools.lru_cache(maxsize=64)
+def _ln_gamma_row(T: float) -> tuple[np.ndarray, np.ndarray]:
+    """ln(a_Na / x_Na) of the liquid at T on a composition grid clustered at both ends."""
+    from nakcell.thermo import a_Na
+
+    return _XS_FINE, np.log(a_Na(_XS_FINE, T, reference="liquid") / _XS_FINE)
+
+
+@functools.lru_cache(maxsize=64)
+def _gamma_row(T: float) -> tuple[np.ndarray, np.ndarray]:
+    return _XS_FINE, _gamma_table(_XS_FINE, np.full(_XS_FINE.size, T))
 
 
 def _gamma(x: np.ndarray, T: np.ndarray) -> np.ndarray:
+    """Liquid surface tension (N/m); isothermal calls interpolate a cached 1-D row."""
+    t_one = _uniform(T)
+    if t_one is not None:
+        xs, g = _gamma_row(t_one)
+        return np.interp(np.asarray(x, float), xs, g)
+    return _gamma_table(x, T)
+
+
+def _gamma_table(x: np.ndarray, T: np.ndarray) -> np.ndarray:
     """Liquid surface tension (N/m): Butler model with the TDB's excess energies
     (:func:`nakcell.thermo.properties.surface_tension_NaK`), bilinear in a cached (T, x) table
     of 201 compositions (clustered at both ends) x 39 temperatures (230-420 K); interpolation
@@ -439,7 +477,21 @@ def simulate_symmetric(
 
     xL = x_of(nL)
     xR = x_of(nR)
-    liqL = _liquid(xL, T)
+    liq_range: tuple[float, float] | None = None
+    if not thermal and np.all(T == T[0]):
+        from nakcell.thermo import liquid_range_x_Na
+
+        liq_range = liquid_range_x_Na(float(T[0]))  # isothermal: one lookup for the whole run
+    t_melt = np.where(b.x0 >= 0.5, 370.87, 336.53)
+
+    def liquid_of(x: np.ndarray, T: np.ndarray) -> np.ndarray:
+        if liq_range is None:
+            return _liquid(x, T)
+        lo, hi = liq_range
+        pure = (x >= 1.0 - 1e-12) | (x <= 1e-12)
+        return np.where(pure, T > t_melt, (x >= lo) & (x <= hi))
+
+    liqL = liquid_of(xL, T)
     liqR = liqL.copy()
     vmL = _molar_volume(xL)
     vmR = vmL.copy()
@@ -473,7 +525,7 @@ def simulate_symmetric(
             nL = np.maximum(nL, 0.0)
             nR = np.maximum(nR, 0.0)
             xL, xR = x_of(nL), x_of(nR)
-            liqL, liqR = _liquid(xL, T), _liquid(xR, T)
+            liqL, liqR = liquid_of(xL, T), liquid_of(xR, T)
             vmL, vmR = _molar_volume(xL), _molar_volume(xR)
             sqrt_aL = np.sqrt(_activity(xL, T, b.is_alloy))
             sqrt_aR = np.sqrt(_activity(xR, T, b.is_alloy))
