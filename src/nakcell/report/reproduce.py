@@ -357,6 +357,38 @@ def _symmetric_claims(
                 + f" the pellet's bulk ASR of {asr['bulk_asr'] * 1e4:.0f} ohm cm2",
             )
         )
+    out.append(
+        Claim(
+            "conductivity-units",
+            "Na3Hf2Si2PO12 conductivity reaches 1.4e-3 S cm^-2 at room temperature",
+            1.4e-3,
+            1.4e-3,
+            "S/cm",
+            "not checkable",
+            "an input of the model, not a result: the paper states it in S cm^-2, which is not a "
+            "conductivity unit; nakcell reads it as 1.4e-3 S/cm (its own SFig 4-6 are not in the "
+            "text). Every ohmic bound in this report scales with it: a conductivity matching "
+            "8 mV at 25 mA/cm2 through a 1.0 mm pellet would be "
+            f"{0.1 / (8 / 25):.2f} S/cm, above any reported NASICON "
+            "(best bulk value found: 1.5e-2 S/cm, Ma et al., J. Mater. Chem. A 2019)",
+        )
+    )
+    out.append(
+        Claim(
+            "fig5c-best",
+            "25-40 mA/cm2 with small overpotential is the best value for solid-state sodium "
+            "batteries at room temperature so far (Fig 5c)",
+            25.0,
+            None,
+            "mA/cm2",
+            "inconsistent",
+            "the claimed point (25 mA/cm2, ~8 mV) lies 223x below the ohmic limit of its own "
+            "pellet (see nakcell audit and the literature map below), so its position on the "
+            "current-overpotential map is not attainable with the stated electrolyte; the "
+            "highest room-temperature Na | ceramic plating current with numbers in the bundled "
+            "table is 12 mA/cm2 (Na-beta''-alumina, Bay et al.)",
+        )
+    )
     return out
 
 
