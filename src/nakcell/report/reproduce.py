@@ -382,8 +382,8 @@ def _symmetric_claims(
             None,
             "mA/cm2",
             "inconsistent",
-            "the claimed point (25 mA/cm2, ~8 mV) lies 223x below the ohmic limit of its own "
-            "pellet (see nakcell audit and the literature map below), so its position on the "
+            f"the claimed point (25 mA/cm2, ~8 mV) lies {floor_asr / (paper_h / i25):.0f}x below "
+            "the ohmic limit of its own pellet (see nakcell audit and the literature map below), so its position on the "
             "current-overpotential map is not attainable with the stated electrolyte; the "
             "highest room-temperature Na | ceramic plating current with numbers in the bundled "
             "table is 12 mA/cm2 (Na-beta''-alumina, Bay et al.)",
