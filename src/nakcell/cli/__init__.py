@@ -26,7 +26,10 @@ app = typer.Typer(
 )
 
 # Command modules, each with ``register(app)``. One line per family.
-_MODULES: tuple[str, ...] = ("nakcell.cli.cell",)
+_MODULES: tuple[str, ...] = (
+    "nakcell.cli.cell",
+    "nakcell.cli.sweep",
+)
 
 
 def _build() -> typer.Typer:
