@@ -55,9 +55,7 @@ def register(app: typer.Typer) -> None:
         parquet: Annotated[
             Path | None, typer.Option("--parquet", help="also export all points to this file")
         ] = None,
-        progress: Annotated[
-            str, typer.Option(help="auto, bar, lines (for logs) or none")
-        ] = "auto",
+        progress: Annotated[str, typer.Option(help="auto, bar, lines (for logs) or none")] = "auto",
         json_out: Annotated[bool, typer.Option("--json", help="print the summary as JSON")] = False,
     ) -> None:
         """Run (or --resume) a sweep; prints points, rows, unique_points and seconds."""

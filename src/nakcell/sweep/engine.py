@@ -119,7 +119,9 @@ def _execute(
         try:
             client = Client(scheduler, timeout="20s")
         except OSError as exc:
-            raise NakcellInputError("--scheduler", repr(scheduler), f"a reachable scheduler ({exc})")
+            raise NakcellInputError(
+                "--scheduler", repr(scheduler), f"a reachable scheduler ({exc})"
+            )
     run_id = -1
     status = "failed"
     bar = None
@@ -161,11 +163,11 @@ def _execute(
             new = store.commit_batch(spec, run_id, res)
             new_total += new
             bar.update(len(res.hashes), new_total)
-            if on_batch is not None:
-                on_batch(res, new, client)
             if next_b < len(starts):
                 pending.add(submit(next_b))
                 next_b += 1
+            if on_batch is not None:
+                on_batch(res, new, client)
         status = "complete"
         return new_total, len(client.nthreads())
     except KeyboardInterrupt:

@@ -85,7 +85,7 @@ def _heatmap(
     cx, cy = px["column"], py["column"]
     q = (
         f'SELECT "{cx}", "{cy}", {_AGG[agg]}("{metric}") FROM points '
-        f'WHERE error IS NULL GROUP BY 1, 2 ORDER BY 1, 2'
+        f"WHERE error IS NULL GROUP BY 1, 2 ORDER BY 1, 2"
     )
     data = np.array(st.con.execute(q).fetchall(), dtype=float).reshape(-1, 3)
     if not len(data):
@@ -98,6 +98,10 @@ def _heatmap(
         sc = ax.scatter(data[:, 0], data[:, 1], c=data[:, 2], s=12, cmap="viridis")
     else:
         sc = ax.pcolormesh(_edges(xs), _edges(ys), z, cmap="viridis", shading="flat")
+        if _geometric(xs):
+            ax.set_xscale("log")
+        if _geometric(ys):
+            ax.set_yscale("log")
     ax.set_xlabel(f"{px['key']} ({px['unit']})")
     ax.set_ylabel(f"{py['key']} ({py['unit']})")
     fig.colorbar(sc, ax=ax, label=f"{metric} ({agg} over other parameters)")
@@ -131,8 +135,18 @@ def _parallel(
     return fig, {"lines": len(data)}
 
 
+def _geometric(v: np.ndarray) -> bool:
+    """Log-spaced values (a grid with scale = 'log') are drawn on a log axis."""
+    if len(v) < 3 or v.min() <= 0:
+        return False
+    d = np.diff(np.log(v))
+    return bool(np.allclose(d, d[0], rtol=1e-6)) and not np.allclose(np.diff(v), v[1] - v[0])
+
+
 def _edges(v: np.ndarray) -> np.ndarray:
     if len(v) == 1:
         return np.array([v[0] - 0.5, v[0] + 0.5])
+    if _geometric(v):
+        return np.exp(_edges(np.log(v)))
     mid = (v[1:] + v[:-1]) / 2
     return np.concatenate([[2 * v[0] - mid[0]], mid, [2 * v[-1] - mid[-1]]])

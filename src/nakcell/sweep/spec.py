@@ -229,9 +229,8 @@ class SweepSpec:
         grid_axes = [a for a in self.axes if not a.is_range]
         range_axes = [a for a in self.axes if a.is_range]
         cols = {}
-        grid = np.array(list(itertools.product(*[a.values for a in grid_axes])), float).reshape(
-            -1, len(grid_axes)
-        )
+        combos = list(itertools.product(*[a.values for a in grid_axes]))  # [()] when none
+        grid = np.array(combos, float).reshape(len(combos), len(grid_axes))
         if range_axes:
             u = latin_hypercube(self.lhs_n, len(range_axes), self.lhs_seed)
             samples = np.empty_like(u)
@@ -256,14 +255,19 @@ class SweepSpec:
         keys = self.model.keys
         out = []
         for r in rows:
-            text = base + "|" + ";".join(f"{k}={float(v)!r}" for k, v in zip(keys, r, strict=True))
+            kv = sorted(zip(keys, (float(v) for v in r), strict=True))
+            text = base + "|" + ";".join(f"{k}={v!r}" for k, v in kv)
             out.append(hashlib.sha256(text.encode()).hexdigest()[:32])
         return out
 
     def compat_key(self) -> str:
         """What must match to resume into a store: model, parameter keys, metrics."""
         return _sha(
-            {"model": self.model.digest(), "keys": self.model.keys, "metrics": self.model.metrics}
+            {
+                "model": self.model.digest(),
+                "keys": sorted(self.model.keys),
+                "metrics": sorted(self.model.metrics),
+            }
         )
 
 
@@ -544,7 +548,9 @@ def _metrics(raw: Any) -> tuple[str, ...]:
         raise NakcellInputError("metrics", repr(raw), "a non-empty array of metric names")
     for m in raw:
         if m not in METRICS:
-            raise NakcellInputError(f"metrics: {m!r}", "an unknown metric", f"one of {list(METRICS)}")
+            raise NakcellInputError(
+                f"metrics: {m!r}", "an unknown metric", f"one of {list(METRICS)}"
+            )
     if len(set(raw)) != len(raw):
         raise NakcellInputError("metrics", repr(raw), "distinct metric names")
     return tuple(raw)

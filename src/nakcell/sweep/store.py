@@ -82,6 +82,10 @@ class SweepStore:
                     "metrics",
                     "a new file (or the same spec to resume)",
                 )
+            # DuckDB lets one process write a file, so any run still marked running died
+            self.con.execute(
+                "UPDATE runs SET status = 'died (client killed)' WHERE status = 'running'"
+            )
             if stored and not resume:
                 raise NakcellInputError(
                     "--db",
@@ -117,7 +121,8 @@ class SweepStore:
         )
         for i, p in enumerate(spec.params):
             self.con.execute(
-                "INSERT INTO parameters VALUES (?, ?, ?, ?, ?)", [p.key, p.column, p.kind, p.unit, i]
+                "INSERT INTO parameters VALUES (?, ?, ?, ?, ?)",
+                [p.key, p.column, p.kind, p.unit, i],
             )
         self.con.execute("COMMIT")
 
@@ -166,7 +171,7 @@ class SweepStore:
         try:
             self.con.execute("BEGIN TRANSACTION")
             before = self.rows()
-            self.con.execute("INSERT OR IGNORE INTO points SELECT * FROM _batch")
+            self.con.execute("INSERT OR IGNORE INTO points BY NAME SELECT * FROM _batch")
             new = self.rows() - before
             self.con.execute(
                 "UPDATE runs SET points_stored = points_stored + ? WHERE run_id = ?", [new, run_id]
@@ -188,7 +193,9 @@ class SweepStore:
         """Distinct parameter rows stored (independent of the hash key)."""
         cols = [r[0] for r in self.con.execute("SELECT column_name FROM parameters").fetchall()]
         sel = ", ".join(f'"{c}"' for c in cols)
-        row = self.con.execute(f"SELECT count(*) FROM (SELECT DISTINCT {sel} FROM points)").fetchone()
+        row = self.con.execute(
+            f"SELECT count(*) FROM (SELECT DISTINCT {sel} FROM points)"
+        ).fetchone()
         assert row is not None
         return int(row[0])
 
@@ -210,7 +217,9 @@ class SweepStore:
         """Write the points table to a Parquet file; returns the row count."""
         out = Path(out)
         path = str(out).replace("'", "''")
-        self.con.execute(f"COPY (SELECT * FROM points ORDER BY point_index) TO '{path}' (FORMAT PARQUET)")
+        self.con.execute(
+            f"COPY (SELECT * FROM points ORDER BY point_index) TO '{path}' (FORMAT PARQUET)"
+        )
         return self.rows()
 
 
