@@ -217,3 +217,19 @@ def test_kill_a_worker_mid_run_and_the_sweep_completes(tmp_path, spec_file):
     ]
     stray = _wait_gone(new_kids)
     assert not stray, f"stray processes after the sweep: {[p.cmdline() for p in stray]}"
+
+
+def test_an_existing_scheduler_by_address(tmp_path, spec_file):
+    from distributed import LocalCluster
+
+    with LocalCluster(
+        n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None
+    ) as cluster:
+        addr = cluster.scheduler_address
+        out = run_sweep(load_spec(spec_file), tmp_path / "s.duckdb", scheduler=addr, progress="none")
+        assert cluster.scheduler is not None and len(cluster.scheduler.workers) == 1
+    assert out["rows"] == out["unique_points"] == N_POINTS and out["workers"] == 1
+    _check_every_point_once(tmp_path / "s.duckdb", spec_file)
+    con = duckdb.connect(str(tmp_path / "s.duckdb"), read_only=True)
+    assert con.execute("SELECT scheduler, status FROM runs").fetchall() == [(addr, "complete")]
+    con.close()

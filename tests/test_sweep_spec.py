@@ -130,7 +130,7 @@ def test_point_hash_depends_on_values_and_model_not_on_parameter_order():
 def test_plan_skips_stored_points():
     s = parse_spec(spec_dict(thickness={"grid": [0.3, 1.2, 10]}))
     h = s.point_hashes(s.design())
-    idx, rows, hashes = plan(s, set(h[::2]))
+    idx, _rows, hashes = plan(s, set(h[::2]))
     assert list(idx) == list(range(1, 10, 2)) and hashes == h[1::2]
 
 
