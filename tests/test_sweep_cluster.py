@@ -226,7 +226,8 @@ def test_an_existing_scheduler_by_address(tmp_path, spec_file):
         n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None
     ) as cluster:
         addr = cluster.scheduler_address
-        out = run_sweep(load_spec(spec_file), tmp_path / "s.duckdb", scheduler=addr, progress="none")
+        spec = load_spec(spec_file)
+        out = run_sweep(spec, tmp_path / "s.duckdb", scheduler=addr, progress="none")
         assert cluster.scheduler is not None and len(cluster.scheduler.workers) == 1
     assert out["rows"] == out["unique_points"] == N_POINTS and out["workers"] == 1
     _check_every_point_once(tmp_path / "s.duckdb", spec_file)

@@ -122,3 +122,37 @@ def test_a_failing_point_is_stored_with_its_error_not_lost(monkeypatch):
     assert [e is not None for e in res.error] == list(thick)
     assert all("boom" in e for e in np.array(res.error, dtype=object)[thick])
     assert all(res.metrics["asr_ohm_cm2"][k] is not None for k in np.flatnonzero(~thick))
+
+
+def test_galvanostatic_current_is_swept_per_point_in_one_call():
+    s = parse_spec(
+        {
+            "cell": "seed-na",
+            "metrics": ["current_density_mA_cm2", "asr_ohm_cm2"],
+            "steps_per_half": 8,
+            "protocol": {"kind": "galvanostatic", "half_cycle": "30 min", "duration": "1 h"},
+            "parameters": {"protocol.current_density": {"list": ["0.1 mA/cm2", 1, "20 A/m2"]}},
+        }
+    )
+    res = batch_of(s, 0, 3)
+    assert res.metrics["current_density_mA_cm2"] == pytest.approx([0.1, 1.0, 2.0])
+
+
+def test_plot_heatmap_and_parallel_from_the_store(tmp_path):
+    from nakcell.sweep.plot import plot_sweep
+
+    s = small_spec()
+    db = tmp_path / "a.duckdb"
+    with SweepStore(db) as st:
+        st.prepare(s, resume=False)
+        st.commit_batch(s, 1, batch_of(s, 0, 6))
+    info = plot_sweep(db, tmp_path / "h.png", metric="asr_ohm_cm2")
+    assert info["cells"] == 6 and (tmp_path / "h.png").stat().st_size > 1000
+    info = plot_sweep(db, tmp_path / "p.png", kind="parallel")
+    assert info["lines"] == 6 and info["metric"] == "ccd_mA_cm2"
+    with pytest.raises(NakcellInputError) as e:
+        plot_sweep(db, tmp_path / "x.png", metric="stopped")  # not numeric
+    assert e.value.parameter == "--metric"
+    with pytest.raises(NakcellInputError) as e:
+        plot_sweep(db, tmp_path / "x.png", x="temperature")
+    assert e.value.parameter == "--x"
