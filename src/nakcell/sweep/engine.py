@@ -118,10 +118,10 @@ def _execute(
     else:
         try:
             client = Client(scheduler, timeout="20s")
-        except OSError as exc:
+        except (OSError, TimeoutError, ValueError) as exc:
             raise NakcellInputError(
-                "--scheduler", repr(scheduler), f"a reachable scheduler ({exc})"
-            )
+                "--scheduler", repr(scheduler), f"a reachable scheduler address ({exc})"
+            ) from None
     run_id = -1
     status = "failed"
     bar = None

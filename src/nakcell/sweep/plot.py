@@ -113,7 +113,10 @@ def _parallel(
 ) -> tuple[Any, dict[str, Any]]:
     cols = [p["column"] for p in params] + [metric]
     sel = ", ".join(f'"{c}"' for c in cols)
-    q = f'SELECT {sel} FROM points WHERE error IS NULL AND "{metric}" IS NOT NULL ORDER BY point_index'
+    q = (
+        f'SELECT {sel} FROM points WHERE error IS NULL AND "{metric}" IS NOT NULL '
+        "ORDER BY point_index"
+    )
     data = np.array(st.con.execute(q).fetchall(), dtype=float).reshape(-1, len(cols))
     if not len(data):
         raise NakcellInputError("--db", "no stored points", "a sweep with results")

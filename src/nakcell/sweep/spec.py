@@ -353,10 +353,10 @@ def _flatten(d: dict[str, Any], prefix: str = "") -> dict[str, Any]:
     out: dict[str, Any] = {}
     for k, v in d.items():
         key = prefix + k
-        if isinstance(v, dict) and not ({"grid", "list", "range"} & set(v)) and v:
-            if all(isinstance(x, dict) for x in v.values()):
-                out.update(_flatten(v, key + "."))
-                continue
+        nested = isinstance(v, dict) and v and not ({"grid", "list", "range"} & set(v))
+        if nested and all(isinstance(x, dict) for x in v.values()):
+            out.update(_flatten(v, key + "."))
+            continue
         out[key] = v
     return out
 
