@@ -32,6 +32,7 @@ _MODULES: tuple[str, ...] = (
     "nakcell.cli.thermo",
     "nakcell.cli.data",
     "nakcell.cli.full",
+    "nakcell.cli.sweep",
 )
 
 
