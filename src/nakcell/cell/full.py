@@ -32,6 +32,7 @@ from nakcell.cell._pybamm import disable_telemetry
 from nakcell.cell.symmetric import (
     F_MIN,
     X_MIN,
+    _activity,
     _Batch,
     _liquid,
     _molar_volume,
@@ -43,8 +44,8 @@ from nakcell.cell.symmetric import (
 )
 from nakcell.constants import F
 from nakcell.errors import NakcellInputError
-from nakcell.interface.alloy import ideal_activity
 from nakcell.interface.contact import constriction_asr
+from nakcell.interface.kinetics import bv_overpotential
 from nakcell.interface.voids import viscous_supply_velocity
 from nakcell.materials import Cell, get_cell
 from nakcell.materials.cathodes import LiquidInterlayer, NVPCathode, nvp_parameter_values
@@ -408,12 +409,18 @@ class _AnodeState:
         return bool(self.nNa[0] <= 0.0)
 
     def nernst(self) -> float:
-        """E_an vs pure Na (V): -(RT/F) ln a_Na, ideal solution."""
-        return float(-self.rt_f[0] * np.log(ideal_activity(self.x())[0]))
+        """E_an vs pure (solid) Na (V): -(RT/F) ln a_Na from the Na-K TDB; 0 for pure Na."""
+        if not bool(self.b.is_alloy[0]):
+            return 0.0
+        from nakcell.thermo import potential_vs_Na
+
+        return float(np.asarray(potential_vs_Na(self.x(), self.T)).ravel()[0])
 
     def i0_eff(self) -> float:
         """Exchange current per geometric area (A/m2): f i0 sqrt(a_Na)."""
-        return float(self.f[0] * self.b.i0[0] * np.sqrt(ideal_activity(self.x())[0]))
+        return float(
+            self.f[0] * self.b.i0[0] * np.sqrt(_activity(self.x(), self.T, self.b.is_alloy)[0])
+        )
 
     def bulk_asr(self) -> float:
         return float(self.b.L[0] * self.rho[0])
@@ -445,8 +452,8 @@ class _AnodeState:
             self.f = np.maximum(self.f, F_MIN)
             if not strips:  # plating: can metal in a surface flaw crack the pellet?
                 vm = _molar_volume(x)
-                sqrt_a = np.sqrt(ideal_activity(x))
-                eta = 2.0 * self.rt_f * np.arcsinh(i / (2.0 * self.f * self.b.i0 * sqrt_a))
+                sqrt_a = np.sqrt(_activity(x, self.T, self.b.is_alloy))
+                eta = bv_overpotential(i / self.f, self.b.i0 * sqrt_a, self.T)
                 eta = eta + i * constriction_asr(self.rho, self.b.a, self.f)
                 grows = flaw_grows(self.b, eta, vm, liquid, x, self.T)
                 self.filament = self.filament + np.where(grows, i * vm / (F * self.f) * h, 0.0)

@@ -41,7 +41,7 @@ from nakcell.interface.contact import (
     plastic_contact_fraction,
     young_dupre_cos_theta,
 )
-from nakcell.interface.kinetics import charge_transfer_asr
+from nakcell.interface.kinetics import bv_overpotential, charge_transfer_asr
 from nakcell.interface.penetration import stress_intensity
 from nakcell.interface.voids import (
     contact_rates,
@@ -534,8 +534,8 @@ def simulate_symmetric(
             t_solid = np.where(froze, t, t_solid)
 
         # voltage
-        etaL = np.abs(2.0 * rt_f * np.arcsinh(i_abs / (2.0 * fL * b.i0 * sqrt_aL)))  # BV, alpha 1/2
-        etaR = np.abs(2.0 * rt_f * np.arcsinh(i_abs / (2.0 * fR * b.i0 * sqrt_aR)))
+        etaL = np.abs(bv_overpotential(i_abs / fL, b.i0 * sqrt_aL, T))  # alpha = 1/2
+        etaR = np.abs(bv_overpotential(i_abs / fR, b.i0 * sqrt_aR, T))
         rcL = constriction_asr(rho, b.a, fL)
         rcR = constriction_asr(rho, b.a, fR)
         v_loss = i_abs * bulk + etaL + etaR + i_abs * (rcL + rcR)
