@@ -26,7 +26,7 @@ app = typer.Typer(
 )
 
 # Command modules, each with ``register(app)``. One line per family.
-_MODULES: tuple[str, ...] = ("nakcell.cli.cell",)
+_MODULES: tuple[str, ...] = ("nakcell.cli.cell", "nakcell.cli.atomistic")
 
 
 def _build() -> typer.Typer:
