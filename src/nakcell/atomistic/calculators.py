@@ -56,12 +56,15 @@ def get_calculator(name: str = DEFAULT_MODEL) -> Model:
 
 @functools.cache
 def _chgnet(version: str) -> Any:
+    import contextlib
+    import sys
     import warnings
 
     from chgnet.model import CHGNet
     from chgnet.model.dynamics import CHGNetCalculator
 
-    with warnings.catch_warnings():
+    # CHGNet prints banners on stdout; keep stdout clean for --json
+    with warnings.catch_warnings(), contextlib.redirect_stdout(sys.stderr):
         warnings.simplefilter("ignore")
         model = CHGNet.load(model_name=version, use_device="cpu", verbose=False)
-    return CHGNetCalculator(model=model, use_device="cpu", on_isolated_atoms="ignore")
+        return CHGNetCalculator(model=model, use_device="cpu", on_isolated_atoms="ignore")

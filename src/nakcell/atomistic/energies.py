@@ -155,15 +155,20 @@ def relax(
 
 def single_point(atoms: Atoms, model: Model) -> float:
     """Energy of ``atoms`` as given (eV), cached."""
+    return single_point_info(atoms, model)[0]
+
+
+def single_point_info(atoms: Atoms, model: Model) -> tuple[float, bool]:
+    """(energy in eV, whether it came from the cache)."""
     key = cache.structure_key(atoms, task="single_point", model=model.label)
     hit = cache.load(key)
     if hit is not None:
-        return float(hit["energy_eV"])
+        return float(hit["energy_eV"]), True
     work = atoms.copy()
     work.calc = model.calc
     energy = float(work.get_potential_energy())
     cache.store(key, {"energy_eV": energy, "model": model.label})
-    return energy
+    return energy, False
 
 
 def surface_energy(
