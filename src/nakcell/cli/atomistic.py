@@ -153,8 +153,11 @@ def register(app: typer.Typer) -> None:
         gap: str = typer.Option("2.5 angstrom", help="metal-electrolyte separation"),
         json_out: bool = typer.Option(False, "--json", help="print JSON"),
     ) -> None:
-        """Write VASP (POSCAR/INCAR/KPOINTS/POTCAR.spec) and Quantum ESPRESSO inputs with the
-        seed's settings for the interface and both slabs (unrelaxed, experimental lattices)."""
+        """Write VASP and Quantum ESPRESSO inputs (seed settings) for the interface and slabs.
+
+        Unrelaxed geometry on experimental lattices: POSCAR, INCAR, KPOINTS, POTCAR.spec and pw.in
+        for the interface, the electrolyte slab and the strained metal slab.
+        """
         from nakcell.atomistic import api, crystals, dft, slabs
 
         folder = Path(out)
