@@ -19,6 +19,7 @@ from nakcell.atomistic.energies import (
 from nakcell.atomistic.wetting import contact_angle_from_wadh
 
 QUIET = RelaxSettings(fmax_eV_A=0.01, steps=200, progress=False)
+QUIET_TIGHT = RelaxSettings(fmax_eV_A=0.001, steps=300, progress=False)
 
 # Universal ML potentials trained on bulk-dominated data soften the potential energy surface
 # and underestimate surface energies, by tens of percent (B. Deng et al., "Overcoming systematic
@@ -107,6 +108,19 @@ def test_repeated_request_is_served_from_the_cache(tmp_cache):
     assert list(tmp_cache.glob("atomistic/*.json"))
     # a different model label is a different entry
     assert cache.structure_key(slab, model="a") != cache.structure_key(slab, model="b")
+
+
+def test_unconverged_relaxation_is_resumed_and_matches_a_fresh_one(tmp_cache):
+    model = Model(EMT(), "ASE EMT")
+    slab = fcc100("Cu", (1, 1, 6), vacuum=6.0, a=3.5)  # compressed: the layers must move
+    short = relax(slab, model, RelaxSettings(fmax_eV_A=0.001, steps=2, progress=False))
+    assert not short.converged and short.steps == 2
+    resumed = relax(slab, model, RelaxSettings(fmax_eV_A=0.001, steps=300, progress=False))
+    assert resumed.converged and not resumed.cached and resumed.steps > 2
+    fresh = relax(slab, Model(EMT(), "ASE EMT (fresh)"), QUIET_TIGHT)
+    assert resumed.energy_eV == pytest.approx(fresh.energy_eV, abs=1e-5)
+    # a converged entry serves any later step limit
+    assert relax(slab, model, RelaxSettings(fmax_eV_A=0.001, steps=5, progress=False)).cached
 
 
 def test_young_dupre_contact_angles():

@@ -40,9 +40,6 @@ class RelaxSettings:
     steps: int = 200
     progress: bool | None = None
 
-    def key(self) -> dict[str, Any]:
-        return {"fmax": self.fmax_eV_A, "steps": self.steps}
-
 
 @dataclass
 class Relaxed:
@@ -104,30 +101,39 @@ def relax(
     (``'hydrostatic'``), with ASE's BFGS (and FrechetCellFilter for the cell). Cached."""
     if cell not in ("fixed", "full", "hydrostatic"):
         raise NakcellInputError("cell", repr(cell), "'fixed', 'full' or 'hydrostatic'")
-    key = cache.structure_key(atoms, task="relax", model=model.label, cell=cell, **settings.key())
+    # The key holds the force tolerance but not the step limit: a converged entry serves any
+    # limit, and an unconverged one is resumed from its last geometry when more steps are asked.
+    key = cache.structure_key(
+        atoms, task="relax", model=model.label, cell=cell, fmax=settings.fmax_eV_A
+    )
     hit = cache.load(key)
+    done = 0
+    start = atoms
     if hit is not None:
         out = atoms.copy()
         out.set_cell(hit["cell"], scale_atoms=False)
         out.positions = np.array(hit["positions"])
-        return Relaxed(
-            out, float(hit["energy_eV"]), int(hit["steps"]), bool(hit["converged"]), True
-        )
+        done = int(hit["steps"])
+        if hit["converged"] or done >= settings.steps:
+            return Relaxed(out, float(hit["energy_eV"]), done, bool(hit["converged"]), True)
+        start = out
 
     from ase.filters import FrechetCellFilter
     from ase.optimize import BFGS
 
-    work = atoms.copy()
+    work = start.copy()
     work.calc = model.calc
     target: Any = work
     if cell != "fixed":
         target = FrechetCellFilter(work, hydrostatic_strain=cell == "hydrostatic")
     opt = BFGS(target, logfile=None)
     bar = _progress(settings, desc, len(work))
+    if bar is not None and done:
+        bar.update(done)
     n_steps = 0
     converged = False
     try:
-        for step_converged in opt.irun(fmax=settings.fmax_eV_A, steps=settings.steps):
+        for step_converged in opt.irun(fmax=settings.fmax_eV_A, steps=settings.steps - done):
             converged = bool(step_converged)
             n_steps = opt.nsteps
             if bar is not None:
@@ -144,13 +150,13 @@ def relax(
             "energy_eV": energy,
             "cell": np.asarray(work.cell).tolist(),
             "positions": work.positions.tolist(),
-            "steps": n_steps,
+            "steps": done + n_steps,
             "converged": bool(converged),
             "model": model.label,
         },
     )
     work.calc = None
-    return Relaxed(work, energy, n_steps, bool(converged), False)
+    return Relaxed(work, energy, done + n_steps, bool(converged), False)
 
 
 def single_point(atoms: Atoms, model: Model) -> float:
