@@ -57,14 +57,14 @@ def get_calculator(name: str = DEFAULT_MODEL) -> Model:
 @functools.cache
 def _chgnet(version: str) -> Any:
     import contextlib
-    import sys
+    import io
     import warnings
 
     from chgnet.model import CHGNet
     from chgnet.model.dynamics import CHGNetCalculator
 
-    # CHGNet prints banners on stdout; keep stdout clean for --json
-    with warnings.catch_warnings(), contextlib.redirect_stdout(sys.stderr):
+    # CHGNet prints banners on stdout; drop them so --json output stays clean
+    with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
         warnings.simplefilter("ignore")
         model = CHGNet.load(model_name=version, use_device="cpu", verbose=False)
         return CHGNetCalculator(model=model, use_device="cpu", on_isolated_atoms="ignore")

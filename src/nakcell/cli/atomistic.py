@@ -38,11 +38,15 @@ def register(app: typer.Typer) -> None:
         json_out: bool = typer.Option(False, "--json", help="print JSON"),
     ) -> None:
         """Relaxed surface energy of metal(hkl), set against published values."""
-        from nakcell.atomistic import api
+        from nakcell.atomistic import api, crystals, slabs
         from nakcell.atomistic.calculators import get_calculator
 
         settings = _settings(fmax, steps)
         vac = _angstrom(vacuum, "vacuum")
+        crystals.metal_bulk(metal)  # validate names before loading the model
+        slabs.parse_facet(facet)
+        if layers < 2:
+            raise NakcellInputError("layers", layers, "at least 2")
         model = get_calculator(calculator)
         res = api.metal_surface(
             metal, facet, layers=layers, vacuum_A=vac, model=model, settings=settings
@@ -84,7 +88,7 @@ def register(app: typer.Typer) -> None:
         json_out: bool = typer.Option(False, "--json", help="print JSON"),
     ) -> None:
         """Work of adhesion of metal(hkl) on electrolyte(hkl), with relaxation."""
-        from nakcell.atomistic import api
+        from nakcell.atomistic import api, crystals
         from nakcell.atomistic.calculators import get_calculator
         from nakcell.atomistic.wetting import contact_angle_from_wadh
 
@@ -108,6 +112,10 @@ def register(app: typer.Typer) -> None:
             g_lv = parse(gamma_lv, "surface_tension", name="gamma_lv")
             if g_lv <= 0:
                 raise NakcellInputError("gamma_lv", repr(gamma_lv), "a positive surface tension")
+        # an impossible match fails here, before the model is loaded
+        api.build_interface(
+            spec, crystals.metal_bulk(metal), crystals.electrolyte_bulk(electrolyte)
+        )
         model = get_calculator(calculator)
         res = api.adhesion(spec, model=model, settings=settings)
         out: dict[str, Any] = {
