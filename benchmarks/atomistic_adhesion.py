@@ -42,7 +42,7 @@ def main() -> None:
         metal_layers=args.metal_layers,
         electrolyte_layers=args.electrolyte_layers,
     )
-    settings = RelaxSettings(fmax_eV_A=0.05, steps=0 if args.quick else 300)
+    settings = RelaxSettings(fmax_eV_A=0.05, steps=0 if args.quick else 600)
     t0 = time.perf_counter()
     model = get_calculator("chgnet")
     t_load = time.perf_counter() - t0

@@ -41,7 +41,7 @@ REFERENCE_GAMMA_J_M2: dict[tuple[str, tuple[int, int, int]], tuple[float, str]] 
 # W. R. Tyson, W. A. Miller, Surf. Sci. 62, 267 (1977), doi:10.1016/0039-6028(77)90442-3.
 EXPERIMENT_GAMMA_J_M2: dict[str, float] = {"Na": 0.261, "K": 0.130}
 
-DEFAULT_SETTINGS = RelaxSettings(fmax_eV_A=0.05, steps=300)
+DEFAULT_SETTINGS = RelaxSettings(fmax_eV_A=0.05, steps=600)
 
 
 @dataclass(frozen=True)

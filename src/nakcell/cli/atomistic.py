@@ -34,7 +34,7 @@ def register(app: typer.Typer) -> None:
         vacuum: str = typer.Option("8 angstrom", help="vacuum on each side (bare number: A)"),
         calculator: str = typer.Option("chgnet", help=_CALC_HELP),
         fmax: float = typer.Option(0.05, help="force tolerance, eV/A"),
-        steps: int = typer.Option(300, help="maximum optimiser steps per relaxation"),
+        steps: int = typer.Option(600, help="maximum optimiser steps per relaxation"),
         json_out: bool = typer.Option(False, "--json", help="print JSON"),
     ) -> None:
         """Relaxed surface energy of metal(hkl), set against published values."""
@@ -84,7 +84,7 @@ def register(app: typer.Typer) -> None:
         ),
         calculator: str = typer.Option("chgnet", help=_CALC_HELP),
         fmax: float = typer.Option(0.05, help="force tolerance, eV/A"),
-        steps: int = typer.Option(300, help="maximum optimiser steps per relaxation"),
+        steps: int = typer.Option(600, help="maximum optimiser steps per relaxation"),
         json_out: bool = typer.Option(False, "--json", help="print JSON"),
     ) -> None:
         """Work of adhesion of metal(hkl) on electrolyte(hkl), with relaxation."""
