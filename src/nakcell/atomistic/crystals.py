@@ -82,7 +82,6 @@ def metal_bulk(name: str) -> Atoms:
         return Atoms(
             [el, el], scaled_positions=[[0, 0, 0], [0.5, 0.5, 0.5]], cell=[a] * 3, pbc=True
         )
-    counts = {el: 0.0 for el in spec.elements}
     if spec.prototype == "B2":
         a_vegard = 0.5 * sum(A_BCC_EXP_A[el] for el in spec.elements)
         return Atoms(
@@ -93,8 +92,7 @@ def metal_bulk(name: str) -> Atoms:
         )
     # D0_3: fcc translations of 4a (0,0,0), 4b (1/2,1/2,1/2), 8c (1/4,1/4,1/4) and (3/4,3/4,3/4).
     minority, majority = spec.elements
-    counts[minority], counts[majority] = 0.25, 0.75
-    a_bcc = sum(x * A_BCC_EXP_A[el] for el, x in counts.items())
+    a_bcc = 0.25 * A_BCC_EXP_A[minority] + 0.75 * A_BCC_EXP_A[majority]  # Vegard, start only
     fcc = np.array([[0, 0, 0], [0, 0.5, 0.5], [0.5, 0, 0.5], [0.5, 0.5, 0]])
     symbols: list[str] = []
     frac: list[np.ndarray] = []
