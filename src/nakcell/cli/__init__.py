@@ -33,6 +33,7 @@ _MODULES: tuple[str, ...] = (
     "nakcell.cli.data",
     "nakcell.cli.full",
     "nakcell.cli.sweep",
+    "nakcell.cli.atomistic",
 )
 
 
