@@ -169,3 +169,22 @@ def test_vasp_and_espresso_inputs_carry_the_seed_settings(tmp_path):
     assert "K_POINTS automatic" in text and "4 4 1" in text
     back_qe = read(qe, format="espresso-in")
     np.testing.assert_allclose(back_qe.positions, atoms.positions, atol=1e-6)
+
+
+def test_cache_only_mode_serves_cached_relaxations_and_refuses_to_compute(tmp_cache):
+    """`nakcell reproduce` reads earlier relaxations without computing: a miss raises."""
+    from ase.build import bulk
+
+    from nakcell.atomistic import cache
+    from nakcell.atomistic.energies import RelaxSettings, relax
+
+    model = Model(EMT(), "ASE EMT")
+    atoms = bulk("Cu", "fcc", a=3.7, cubic=True)
+    atoms.rattle(0.05, seed=1)
+    s = RelaxSettings(fmax_eV_A=0.01, steps=200, progress=False)
+    with cache.cache_only(), pytest.raises(cache.CacheMissError):
+        relax(atoms, model, s)
+    first = relax(atoms, model, s)
+    with cache.cache_only():
+        again = relax(atoms, model, s)
+    assert again.energy_eV == pytest.approx(first.energy_eV)

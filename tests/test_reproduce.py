@@ -53,6 +53,22 @@ def test_hysteresis_verdict_follows_the_ohmic_floor(out):
     assert (h["verdict"] == "inconsistent") == (h["paper_value"] < floor_mV)
 
 
+def test_adhesion_verdicts_follow_the_stored_numbers(out):
+    r = json.loads((out / "results.json").read_text())
+    rows = {row["metal"]: row for row in r["sections"]["atomistic"]["rows"]}
+    c = {c["id"]: c for c in r["claims"]}
+    stronger = rows["NaK3"]["w_adh_J_m2"] > rows["Na"]["w_adh_J_m2"]
+    assert (c["adhesion-order"]["verdict"] == "consistent") == stronger
+    smaller = rows["NaK3"]["theta_model_deg"] < rows["Na"]["theta_model_deg"]
+    assert (c["wetting-angle"]["verdict"] == "consistent") == smaller
+    # Young-Dupre by hand: cos(theta) = W / gamma - 1, clipped
+    import math
+
+    for row in rows.values():
+        cos_t = max(-1.0, min(1.0, row["w_adh_J_m2"] / row["gamma_lv_N_m"] - 1.0))
+        assert row["theta_model_deg"] == pytest.approx(math.degrees(math.acos(cos_t)))
+
+
 def test_interface_verdicts_follow_the_stored_numbers(out):
     import math
 

@@ -9,10 +9,12 @@ and rename); a corrupt entry is ignored and recomputed.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +22,27 @@ import numpy as np
 from ase import Atoms
 
 ENV_VAR = "NAKCELL_CACHE_DIR"
+_CACHE_ONLY = False
+
+
+class CacheMissError(Exception):
+    """Raised in :func:`cache_only` mode when a relaxation is not in the cache."""
+
+
+@contextlib.contextmanager
+def cache_only() -> Iterator[None]:
+    """Within this block, relaxations come from the cache or raise :class:`CacheMissError`
+    (used by ``nakcell reproduce`` to pick up earlier relaxed results without computing)."""
+    global _CACHE_ONLY
+    old, _CACHE_ONLY = _CACHE_ONLY, True
+    try:
+        yield
+    finally:
+        _CACHE_ONLY = old
+
+
+def only_cached() -> bool:
+    return _CACHE_ONLY
 
 
 def cache_dir() -> Path:

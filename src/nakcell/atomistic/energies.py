@@ -117,6 +117,8 @@ def relax(
         if hit["converged"] or done >= settings.steps:
             return Relaxed(out, float(hit["energy_eV"]), done, bool(hit["converged"]), True)
         start = out
+    if cache.only_cached():
+        raise cache.CacheMissError(desc)
 
     from ase.filters import FrechetCellFilter
     from ase.optimize import BFGS
