@@ -116,3 +116,10 @@ def test_toml_bad_values_name_the_field(tmp_path, text, field):
 def test_missing_toml_is_a_file_error(tmp_path):
     with pytest.raises(NakcellFileError):
         load_cell(tmp_path / "nope.toml")
+
+
+def test_toml_preset_arguments_only_where_the_preset_takes_them(tmp_path):
+    p = tmp_path / "na.toml"
+    p.write_text('[anode]\npreset = "Na"\nwt_pct_K = 50\n')
+    with pytest.raises(NakcellInputError, match=r"na\.toml\.anode\.wt_pct_K"):
+        load_cell(p)

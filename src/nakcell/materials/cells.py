@@ -196,33 +196,36 @@ def load_cell(path: str | Path) -> Cell:
     where = p.name
     base_name = data.pop("base", None)
     base = get_cell(base_name) if base_name else Cell()
-    anode = base.anode
-    if "anode" in data:
-        a = dict(data.pop("anode"))
-        preset = a.pop("preset", None)
-        if preset is not None:
-            if preset not in ANODES:
-                raise NakcellInputError(
-                    f"{where}.anode.preset", repr(preset), f"one of {', '.join(ANODES)}"
-                )
-            kw = {}
-            if preset in ("NaK", "Na-K"):
-                for key in ("wt_pct_K", "host"):
-                    if key in a:
-                        kw[key] = a.pop(key)
-            anode = ANODES[preset](**kw)
-        anode = from_mapping(Anode, a, where=f"{where}.anode", base=anode)
-    electrolyte = base.electrolyte
-    if "electrolyte" in data:
-        e = dict(data.pop("electrolyte"))
-        preset = e.pop("preset", None)
-        if preset is not None:
-            if preset not in ELECTROLYTES:
-                raise NakcellInputError(
-                    f"{where}.electrolyte.preset", repr(preset), f"one of {', '.join(ELECTROLYTES)}"
-                )
-            electrolyte = ELECTROLYTES[preset]()
-        electrolyte = from_mapping(Electrolyte, e, where=f"{where}.electrolyte", base=electrolyte)
+    nak_args = ("wt_pct_K", "host")
+    anode = _part(
+        data, "anode", ANODES, Anode, base.anode, where, {"NaK": nak_args, "Na-K": nak_args}
+    )
+    electrolyte = _part(data, "electrolyte", ELECTROLYTES, Electrolyte, base.electrolyte, where)
     base = dataclasses.replace(base, anode=anode, electrolyte=electrolyte)
     data.setdefault("name", p.stem)
     return from_mapping(Cell, data, where=where, base=base)
+
+
+def _part(
+    data: dict[str, Any],
+    key: str,
+    presets: dict[str, Any],
+    cls: type,
+    base: Any,
+    where: str,
+    preset_args: dict[str, tuple[str, ...]] | None = None,
+) -> Any:
+    """The ``[anode]`` or ``[electrolyte]`` table: an optional ``preset`` (with its own
+    arguments, e.g. ``wt_pct_K``), then field overrides; errors name ``where.key.field``."""
+    if key not in data:
+        return base
+    table = dict(data.pop(key))
+    preset = table.pop("preset", None)
+    if preset is not None:
+        if preset not in presets:
+            raise NakcellInputError(
+                f"{where}.{key}.preset", repr(preset), f"one of {', '.join(presets)}"
+            )
+        kw = {k: table.pop(k) for k in (preset_args or {}).get(preset, ()) if k in table}
+        base = presets[preset](**kw)
+    return from_mapping(cls, table, where=f"{where}.{key}", base=base)
