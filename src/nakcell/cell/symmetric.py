@@ -47,7 +47,8 @@ from nakcell.interface.voids import (
     contact_rates,
     viscous_supply_velocity,
 )
-from nakcell.materials.anodes import VM_K, VM_NA, is_liquid_alloy
+from nakcell.materials.anodes import is_liquid_alloy
+from nakcell.materials.anodes import molar_volume as _molar_volume
 from nakcell.materials.cells import Cell
 from nakcell.protocols import Galvanostatic, SteppedCCD, StepSequence
 
@@ -129,10 +130,6 @@ class _Batch:
 
 
 # ------------------------------------------------------------------------ helpers
-def _molar_volume(x: np.ndarray) -> np.ndarray:
-    return x * VM_NA + (1.0 - x) * VM_K
-
-
 def _liquid(x: np.ndarray, T: np.ndarray) -> np.ndarray:
     return is_liquid_alloy(x, T)
 

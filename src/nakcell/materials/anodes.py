@@ -46,6 +46,11 @@ def x_Na_to_wt_pct_Na(x_Na: float | np.ndarray) -> float | np.ndarray:
     return float(w) if w.ndim == 0 else w
 
 
+def molar_volume(x_Na: float | np.ndarray) -> float | np.ndarray:
+    """Molar volume (m3/mol) of Na-K at Na fraction ``x_Na``: ideal (Vegard-type) mixing."""
+    return x_Na * VM_NA + (1.0 - x_Na) * VM_K
+
+
 def is_liquid_alloy(x_Na: np.ndarray | float, T: np.ndarray | float) -> np.ndarray:
     """True where a Na-K metal of Na fraction ``x_Na`` is fully liquid at ``T`` (K).
 
@@ -134,8 +139,7 @@ class Anode(Sourced):
     # ---------------------------------------------------------------- derived
     def molar_volume(self, x_Na: float | np.ndarray | None = None) -> float | np.ndarray:
         """Molar volume (m3/mol) by ideal (Vegard-type) mixing of Na and K."""
-        x = self.x_Na if x_Na is None else x_Na
-        return x * VM_NA + (1 - np.asarray(x)) * VM_K if np.ndim(x) else x * VM_NA + (1 - x) * VM_K
+        return molar_volume(self.x_Na if x_Na is None else x_Na)
 
     def na_inventory(self) -> float:
         """Na per geometric area (mol/m2) in the electrode layer."""
