@@ -35,7 +35,32 @@ _MODE_CC, _MODE_CV, _MODE_REST = 1, 2, 3
 
 
 def read_mpr(path: Path) -> CyclerData:
-    """Read a BioLogic .mpr (EC-Lab binary) file with galvani."""
+    """Read a BioLogic .mpr (EC-Lab binary) file.
+
+    Our own column reader (:mod:`nakcell.io._mpr`) copies only the columns the tidy table
+    needs out of a memory map of the file; a file holding a column id it does not know is read
+    with galvani instead (``meta['reader']`` says which).
+    """
+    from nakcell.io import _mpr
+
+    with file_errors(path, "BioLogic .mpr file"):
+        try:
+            raw = _mpr.read_columns(path, _MPR_WANTED)
+        except _mpr.UnknownColumnError:
+            return _read_mpr_galvani(path)
+        require(raw.n_points > 0, path, "BioLogic .mpr file with no data points")
+        table = _to_table(raw.columns, path)
+        raw.columns.clear()
+    start = raw.start_time
+    meta = {
+        "instrument": "BioLogic",
+        "start_time": start.isoformat() if start else None,
+        "reader": "nakcell",
+    }
+    return CyclerData(table, "biologic_mpr", str(path), meta)
+
+
+def _read_mpr_galvani(path: Path) -> CyclerData:
     from galvani import BioLogic
 
     with file_errors(path, "BioLogic .mpr file"):
@@ -44,12 +69,14 @@ def read_mpr(path: Path) -> CyclerData:
         require(d is not None and len(d) > 0, path, "BioLogic .mpr file with no data points")
         cols: dict[str, np.ndarray] = {n: np.asarray(d[n]) for n in d.dtype.names}
         if "flags" in cols and "mode" not in cols:
-            flags = cols["flags"].astype(np.int64)
-            cols["mode"] = flags & 3
-            cols["ox/red"] = (flags >> 2) & 1
+            cols["mode"] = cols["flags"].astype(np.int64) & 3
         table = _to_table(cols, path)
         start = getattr(mpr, "timestamp", None) or getattr(mpr, "startdate", None)
-    meta = {"instrument": "BioLogic", "start_time": start.isoformat() if start else None}
+    meta = {
+        "instrument": "BioLogic",
+        "start_time": start.isoformat() if start else None,
+        "reader": "galvani",
+    }
     return CyclerData(table, "biologic_mpr", str(path), meta)
 
 
@@ -97,6 +124,14 @@ def read_mpt(path: Path) -> CyclerData:
 
 
 _EOL = re.compile(rb"\r\n|\n|\r")
+#: the .mpr columns :func:`_to_table` can use ('mode' = the mode bits of the flags byte)
+_MPR_WANTED = frozenset(
+    {
+        "time/s", "Ecell/V", "Ewe/V", "<Ewe>/V", "mode", "dq/mA.h", "dQ/mA.h", "I/mA",
+        "control/V/mA", "control/mA", "freq/Hz", "half cycle", "cycle number", "Ns",
+        "(Q-Qo)/mA.h",
+    }
+)  # fmt: skip
 #: the .mpt columns :func:`_to_table` can use (the others are not parsed)
 _MPT_COLUMNS = frozenset(
     {
@@ -154,6 +189,17 @@ def _col(cols: Mapping[str, np.ndarray], *names: str) -> np.ndarray | None:
     return None
 
 
+def _int_col(cols: Mapping[str, np.ndarray], name: str) -> np.ndarray | None:
+    """An integer-valued column as int64 (NaN, from a text export, counts as 0)."""
+    a = cols.get(name)
+    if a is None:
+        return None
+    a = np.asarray(a)
+    if a.dtype.kind in "iu":
+        return a.astype(np.int64, copy=False)
+    return np.nan_to_num(a.astype(np.float64, copy=False)).astype(np.int64)
+
+
 def _to_table(cols: Mapping[str, np.ndarray], path: Path) -> Any:
     t = _col(cols, "time/s")
     v = _col(cols, "Ecell/V", "Ewe/V", "<Ewe>/V", "<Ewe/V>")
@@ -161,45 +207,51 @@ def _to_table(cols: Mapping[str, np.ndarray], path: Path) -> Any:
     require(v is not None, path, "no voltage column ('Ewe/V' or 'Ecell/V')")
     assert t is not None and v is not None
     n = len(t)
-    mode = _col(cols, "mode")
-    mode = np.zeros(n) if mode is None else mode
+    mode = _int_col(cols, "mode")
+    rest = np.zeros(n, dtype=bool) if mode is None else mode == _MODE_REST
     dq_mAh = _col(cols, "dq/mA.h", "dQ/mA.h")
-    i_mA = _col(cols, "I/mA")
-    if i_mA is None:
+    i_raw = _col(cols, "I/mA")
+    if i_raw is not None:
+        current = i_raw * 1e-3
+    else:
         # No measured current: galvanostatic points carry the set current in 'control/V/mA';
         # elsewhere use the charge passed in the interval, dq/dt (exact on average; EC-Lab
         # exports the same quantity as '<I>/mA').
-        i_mA = np.zeros(n)
+        current = np.zeros(n)
         if dq_mAh is not None and n > 1:
             dt = np.diff(t)
             with np.errstate(divide="ignore", invalid="ignore"):
-                i_mA[1:] = np.where(dt > 0, dq_mAh[1:] * 3600.0 / dt, 0.0)
+                np.divide(dq_mAh[1:] * 3.6, dt, out=current[1:], where=dt > 0)
+            del dt
         ctrl = _col(cols, "control/V/mA", "control/mA")
-        if ctrl is not None:
+        if ctrl is not None and mode is not None:
             cc = mode == _MODE_CC
-            i_mA[cc] = ctrl[cc]
-        i_mA[mode == _MODE_REST] = 0.0
-    current = i_mA * 1e-3
+            current[cc] = ctrl[cc] * 1e-3
+        current[rest] = 0.0
     st = step_type_from_current(current)
-    st[mode == _MODE_REST] = REST
+    st[rest] = REST
+    del rest
     freq = _col(cols, "freq/Hz")
     if freq is not None:
         st[freq > 0] = OTHER
-    half = _col(cols, "half cycle")
-    ns = _col(cols, "Ns")
+    half = _int_col(cols, "half cycle")
+    ns = _int_col(cols, "Ns")
     key = np.zeros(n, dtype=np.int64)
     if ns is not None:
-        key += np.nan_to_num(ns).astype(np.int64) * 100_000
+        key += ns * 100_000
     if half is not None:
-        key += np.nan_to_num(half).astype(np.int64)
+        key += half
     q = _col(cols, "(Q-Qo)/mA.h")
     if q is None and dq_mAh is not None:
         q = np.cumsum(dq_mAh)
     step = running_step(key, st)
-    cap = None if q is None else step_capacity_from_cumulative(q * 1e-3, step)
-    cyc = _col(cols, "cycle number")
+    cap = None
+    if q is not None:
+        cap = step_capacity_from_cumulative(q, step)
+        cap *= 1e-3
+    cyc = _int_col(cols, "cycle number")
     if cyc is not None:
-        cycle = np.nan_to_num(cyc).astype(np.int64) + 1  # EC-Lab counts cycles from 0
+        cycle = cyc + 1  # EC-Lab counts cycles from 0
     else:
         # .mpr files often lack 'cycle number'; EC-Lab's 'half cycle' pairs halves from the
         # file's first step, which may be a short top-up, so cycles are counted from the

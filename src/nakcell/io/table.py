@@ -79,34 +79,54 @@ def build_table(
     ``step_type`` defaults to the sign of the current. ``capacity_Ah`` must already be
     per-step and unsigned (see :func:`step_capacity_from_cumulative`); when absent it is
     integrated from the current (trapezoidal rule within each step).
+
+    The table takes ownership of the arrays it is given: writable float64 (int64 for
+    ``cycle``) arrays become its columns without a copy and may be changed in place (time
+    shifted to start at 0, capacity and energy made unsigned), so a reader's peak memory stays
+    near the size of the table. Pass copies of arrays you still need.
     """
-    t = np.asarray(time_s, dtype=np.float64)
-    i = np.asarray(current_A, dtype=np.float64)
-    v = np.asarray(voltage_V, dtype=np.float64)
+    t = _owned(time_s, np.float64)
+    i = _owned(current_A, np.float64)
+    v = _owned(voltage_V, np.float64)
     n = len(t)
     st = step_type_from_current(i) if step_type is None else as_codes(step_type)
-    key = np.asarray(instrument_step) if instrument_step is not None else np.zeros(n)
+    key = np.asarray(instrument_step) if instrument_step is not None else np.zeros(n, np.int8)
     step = running_step(key, st)
     if capacity_Ah is None:
-        cap = integrate_per_step(t, np.abs(i), step) / 3600.0
+        cap = np.abs(i)
+        cap = integrate_per_step(t, cap, step, out=cap)
+        cap /= 3600.0
     else:
-        cap = np.abs(np.asarray(capacity_Ah, dtype=np.float64))
+        cap = _owned(capacity_Ah, np.float64)
+        np.abs(cap, out=cap)
     if energy_Wh is None:
         en = np.full(n, np.nan)
     else:
-        en = np.abs(np.asarray(energy_Wh, dtype=np.float64))
+        en = _owned(energy_Wh, np.float64)
+        np.abs(en, out=en)
+    if n:
+        t -= t[0]
     return pd.DataFrame(
         {
-            "time_s": t - (t[0] if n else 0.0),
+            "time_s": t,
             "current_A": i,
             "voltage_V": v,
             "capacity_Ah": cap,
             "energy_Wh": en,
-            "cycle": np.asarray(cycle, dtype=np.int64),
+            "cycle": _owned(cycle, np.int64),
             "step": step,
             "step_type": pd.Categorical.from_codes(st, categories=list(STEP_TYPES)),
-        }
+        },
+        copy=False,
     )
+
+
+def _owned(a: Any, dtype: type) -> np.ndarray:
+    """``a`` as a writable contiguous array of ``dtype``; copied only when it is not one."""
+    arr = np.asarray(a)
+    if arr.dtype != dtype or not arr.flags.writeable or not arr.flags.c_contiguous:
+        arr = arr.astype(dtype)
+    return arr
 
 
 def as_codes(step_type: Any) -> np.ndarray:
@@ -166,46 +186,63 @@ def step_capacity_from_cumulative(
     The charge of the interval before a step's first point belongs to that step (the
     counter's change since the previous point). ``resets`` marks points where the
     instrument restarted the counter from zero (Arbin: each new cycle), where the increment
-    is the counter's own value.
+    is the counter's own value. Returns a new array.
     """
     q = np.asarray(cumulative, dtype=np.float64)
     n = len(q)
     if n == 0:
         return np.zeros(0)
-    inc = np.zeros(n)
-    inc[1:] = np.diff(q)
+    inc = np.empty(n)
+    inc[0] = 0.0
+    np.subtract(q[1:], q[:-1], out=inc[1:])
     if resets is not None:
         r = np.asarray(resets, dtype=bool)
         inc[r] = q[r]
         inc[0] = 0.0
-    total = np.cumsum(inc)
+    out = _restart_cumsum(inc, step)
+    return np.abs(out, out=out)
+
+
+def _restart_cumsum(inc: np.ndarray, step: np.ndarray) -> np.ndarray:
+    """Running sum of ``inc`` that restarts at every step, counting each step's first
+    increment (the interval leading into it). Works in place on ``inc``."""
+    n = len(inc)
     starts = step_starts(step)
-    lengths = np.diff(np.r_[starts, n])
-    base = np.repeat(total[starts] - inc[starts], lengths)
-    return np.abs(total - base)
+    first_inc = inc[starts]  # small: one value per step
+    total = np.cumsum(inc, out=inc)
+    base = total[starts] - first_inc
+    total -= np.repeat(base, np.diff(np.r_[starts, n]))
+    return total
 
 
-def integrate_per_step(t: np.ndarray, y: np.ndarray, step: np.ndarray) -> np.ndarray:
+def integrate_per_step(
+    t: np.ndarray, y: np.ndarray, step: np.ndarray, out: np.ndarray | None = None
+) -> np.ndarray:
     """Running integral of ``y`` over ``t`` restarting at each step.
 
     Trapezoidal within a step; the interval from the previous point to a step's first point
     belongs to the step and is counted at the step's first value (testers switch at the
-    step boundary and sample after it), as instrument capacity counters do.
+    step boundary and sample after it), as instrument capacity counters do. ``out`` may be
+    ``y`` itself (the result overwrites it).
     """
     t = np.asarray(t, dtype=np.float64)
     y = np.asarray(y, dtype=np.float64)
     n = len(t)
     if n == 0:
         return np.zeros(0)
-    inc = np.zeros(n)
-    inc[1:] = 0.5 * (y[1:] + y[:-1]) * np.diff(t)
     starts = step_starts(step)
     inner = starts[starts > 0]
-    inc[inner] = y[inner] * (t[inner] - t[inner - 1])
-    total = np.cumsum(inc)
-    lengths = np.diff(np.r_[starts, n])
-    base = np.repeat(total[starts] - inc[starts], lengths)
-    return total - base
+    y_inner = y[inner]  # small: the first value of each step after the first
+    # inc[k] = (y[k] + y[k-1]) / 2 * (t[k] - t[k-1]); one temporary, so out may be y
+    tmp = np.diff(t)
+    tmp *= 0.5
+    tmp *= y[1:] + y[:-1]
+    inc = np.empty(n) if out is None else out
+    inc[1:] = tmp
+    del tmp
+    inc[0] = 0.0
+    inc[inner] = y_inner * (t[inner] - t[inner - 1])
+    return _restart_cumsum(inc, step)
 
 
 def cycles_from_step_types(step_type: np.ndarray, first_kind: str | None = None) -> np.ndarray:
