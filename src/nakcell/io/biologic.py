@@ -7,9 +7,8 @@ Both share one column-to-schema step, :func:`_to_table`.
 
 from __future__ import annotations
 
-import io
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, MutableMapping
 from pathlib import Path
 from typing import Any
 
@@ -84,43 +83,85 @@ _HEADER_LINES = re.compile(rb"Nb header lines\s*:\s*(\d+)")
 
 
 def read_mpt(path: Path) -> CyclerData:
-    """Read a BioLogic EC-Lab ASCII export (.mpt): any line ends, latin-1 text, ',' decimals."""
-    import pandas as pd
+    """Read a BioLogic EC-Lab ASCII export (.mpt): any line ends, latin-1 text, ',' decimals.
 
-    raw = path.read_bytes()
-    m = _HEADER_LINES.search(raw[:400])
-    require(m is not None, path, "EC-Lab ASCII file without 'Nb header lines'", "line 2")
-    assert m is not None
-    n_header = int(m.group(1))
-    # Only the header is split into lines; the table is parsed from the bytes in place.
-    offsets = [0]
-    for match in _EOL.finditer(raw):
-        offsets.append(match.end())
-        if len(offsets) > n_header:
-            break
+    Only the header is read as text; the table is parsed from the file by numpy's C
+    ``loadtxt`` (only the columns :func:`_to_table` uses), or by pandas where the export uses
+    decimal commas.
+    """
+    n_header, offsets, head_bytes = _mpt_header(path)
+    header = head_bytes[: offsets[n_header - 1]].decode("latin-1").splitlines()
+    names = head_bytes[offsets[n_header - 1] : offsets[n_header]].decode("latin-1")
+    names_list = [c.strip() for c in names.rstrip("\r\n").split("\t")]
+    first_row = head_bytes[offsets[n_header] : offsets[n_header] + 4096]
+    first_row = _EOL.split(first_row)[0]
+    comma_decimal = b"," in first_row
+    use = [k for k, c in enumerate(names_list) if c in _MPT_COLUMNS]
+    require(bool(use), path, "EC-Lab ASCII file without known columns", f"line {n_header}")
+    with file_errors(path, "EC-Lab ASCII data table"):
+        if comma_decimal:
+            cols = _mpt_columns_pandas(path, offsets[n_header - 1], use, names_list)
+        else:
+            with open(path, "rb") as fh:
+                fh.seek(offsets[n_header])
+                arr = np.loadtxt(
+                    fh, delimiter="\t", usecols=use, dtype=np.float64, ndmin=2, encoding=None
+                )
+            cols = {names_list[k]: arr[:, j] for j, k in enumerate(use)}
+            del arr  # the column views keep it alive until _to_table has used them
+        n = len(next(iter(cols.values())))
+        require(n > 0, path, "EC-Lab ASCII file with no data rows", f"line {n_header + 1}")
+        table = _to_table(cols, path)
+    return CyclerData(table, "biologic_mpt", str(path), _mpt_meta(header))
+
+
+def _mpt_header(path: Path) -> tuple[int, list[int], bytes]:
+    """(number of header lines, byte offsets of the first lines, the bytes read so far)."""
+    with open(path, "rb") as fh:
+        head = fh.read(1 << 16)
+        m = _HEADER_LINES.search(head[:400])
+        require(m is not None, path, "EC-Lab ASCII file without 'Nb header lines'", "line 2")
+        assert m is not None
+        n_header = int(m.group(1))
+        require(
+            3 <= n_header < 100_000, path, f"implausible 'Nb header lines' {n_header}", "line 2"
+        )
+        while True:
+            ends = [mt.end() for mt in _EOL.finditer(head)]
+            offsets = [0, *ends[: n_header + 1]]
+            if len(offsets) > n_header + 1 or len(head) >= path.stat().st_size:
+                break
+            more = fh.read(len(head))
+            head += more
+    # the first data row may still lack its line end when it is the file's last line
     require(
-        3 <= n_header < len(offsets),
+        len(offsets) > n_header,
         path,
         f"header says {n_header} lines but the file has {len(offsets) - 1}",
         "line 2",
     )
-    header = raw[: offsets[n_header - 1]].decode("latin-1").splitlines()
-    first_row = raw[offsets[n_header] : offsets[n_header] + 4096].split(b"\n")[0]
-    comma_decimal = b"," in first_row
-    with file_errors(path, "EC-Lab ASCII data table"):
+    if len(offsets) == n_header + 1:
+        offsets.append(len(head))
+    return n_header, offsets, head
+
+
+def _mpt_columns_pandas(
+    path: Path, start: int, use: list[int], names: list[str]
+) -> dict[str, np.ndarray]:
+    import pandas as pd
+
+    with open(path, "rb") as fh:
+        fh.seek(start)
         df = pd.read_csv(
-            io.BytesIO(raw[offsets[n_header - 1] :]),
+            fh,
             sep="\t",
-            decimal="," if comma_decimal else ".",
+            decimal=",",
             engine="c",
             encoding="latin-1",
-            usecols=lambda c: str(c).strip() in _MPT_COLUMNS,
+            usecols=use,
             dtype=np.float64,
         )
-        require(len(df) > 0, path, "EC-Lab ASCII file with no data rows", f"line {n_header + 1}")
-        cols = {str(c).strip(): df[c].to_numpy() for c in df.columns}
-        table = _to_table(cols, path)
-    return CyclerData(table, "biologic_mpt", str(path), _mpt_meta(header))
+    return {names[k]: df.iloc[:, j].to_numpy() for j, k in enumerate(use)}
 
 
 _EOL = re.compile(rb"\r\n|\n|\r")
@@ -182,16 +223,19 @@ def _number_unit(val: str, units: Mapping[str, float]) -> float | None:
     return x if x > 0 else None
 
 
-def _col(cols: Mapping[str, np.ndarray], *names: str) -> np.ndarray | None:
+def _col(cols: MutableMapping[str, np.ndarray], *names: str) -> np.ndarray | None:
+    """Take (remove) the first present of ``names`` from ``cols`` as float64, so the caller
+    holds the only reference and it is freed as soon as it is no longer used."""
     for n in names:
         if n in cols:
-            return np.asarray(cols[n], dtype=np.float64)
+            a = np.asarray(cols.pop(n), dtype=np.float64)
+            return a if a.flags.writeable else a.copy()
     return None
 
 
-def _int_col(cols: Mapping[str, np.ndarray], name: str) -> np.ndarray | None:
-    """An integer-valued column as int64 (NaN, from a text export, counts as 0)."""
-    a = cols.get(name)
+def _int_col(cols: MutableMapping[str, np.ndarray], name: str) -> np.ndarray | None:
+    """Take an integer-valued column as int64 (NaN, from a text export, counts as 0)."""
+    a = cols.pop(name, None)
     if a is None:
         return None
     a = np.asarray(a)
@@ -200,7 +244,9 @@ def _int_col(cols: Mapping[str, np.ndarray], name: str) -> np.ndarray | None:
     return np.nan_to_num(a.astype(np.float64, copy=False)).astype(np.int64)
 
 
-def _to_table(cols: Mapping[str, np.ndarray], path: Path) -> Any:
+def _to_table(cols: MutableMapping[str, np.ndarray], path: Path) -> Any:
+    """The tidy table from EC-Lab columns. Consumes ``cols`` (columns are popped and freed as
+    they are used, to keep the peak memory near the table's size)."""
     t = _col(cols, "time/s")
     v = _col(cols, "Ecell/V", "Ewe/V", "<Ewe>/V", "<Ewe/V>")
     require(t is not None, path, "no 'time/s' column")
@@ -212,7 +258,8 @@ def _to_table(cols: Mapping[str, np.ndarray], path: Path) -> Any:
     dq_mAh = _col(cols, "dq/mA.h", "dQ/mA.h")
     i_raw = _col(cols, "I/mA")
     if i_raw is not None:
-        current = i_raw * 1e-3
+        current = i_raw
+        current *= 1e-3
     else:
         # No measured current: galvanostatic points carry the set current in 'control/V/mA';
         # elsewhere use the charge passed in the interval, dq/dt (exact on average; EC-Lab
@@ -227,27 +274,36 @@ def _to_table(cols: Mapping[str, np.ndarray], path: Path) -> Any:
         if ctrl is not None and mode is not None:
             cc = mode == _MODE_CC
             current[cc] = ctrl[cc] * 1e-3
+            del cc
+        del ctrl
         current[rest] = 0.0
+    del mode
     st = step_type_from_current(current)
     st[rest] = REST
     del rest
     freq = _col(cols, "freq/Hz")
     if freq is not None:
         st[freq > 0] = OTHER
-    half = _int_col(cols, "half cycle")
-    ns = _int_col(cols, "Ns")
+    del freq
     key = np.zeros(n, dtype=np.int64)
+    ns = _int_col(cols, "Ns")
     if ns is not None:
-        key += ns * 100_000
+        ns *= 100_000
+        key += ns
+    del ns
+    half = _int_col(cols, "half cycle")
     if half is not None:
         key += half
+    del half
     q = _col(cols, "(Q-Qo)/mA.h")
     if q is None and dq_mAh is not None:
-        q = np.cumsum(dq_mAh)
+        q = np.cumsum(dq_mAh, out=dq_mAh)
+    del dq_mAh
     step = running_step(key, st)
     cap = None
     if q is not None:
         cap = step_capacity_from_cumulative(q, step)
+        del q
         cap *= 1e-3
     cyc = _int_col(cols, "cycle number")
     if cyc is not None:
@@ -258,6 +314,7 @@ def _to_table(cols: Mapping[str, np.ndarray], path: Path) -> Any:
         # first substantial direction instead (see first_direction).
         ref = cap if cap is not None else integrate_per_step(t, np.abs(current), step) / 3600
         cycle = cycles_from_step_types(st, first_direction(st, ref, step))
+        del ref
     return build_table(
         time_s=t,
         current_A=current,
