@@ -18,8 +18,42 @@ from nakcell.io.table import REST, CyclerData, build_table, step_starts, step_ty
 
 
 def read_nda(path: Path) -> CyclerData:
-    """Read a Neware .nda file."""
-    return _read(path, "neware_nda", "Neware .nda file")
+    """Read a Neware .nda file.
+
+    Version 130 (BTSDA 9.x) files are decoded by our vectorised reader
+    (:mod:`nakcell.io._nda`); other versions by NewareNDA. ``meta['reader']`` says which.
+    """
+    from nakcell.io import _nda
+
+    what = "Neware .nda file"
+    with file_errors(path, what):
+        try:
+            c = _nda.read_columns(path)
+        except _nda.UnsupportedVersionError:
+            return _read(path, "neware_nda", what)
+        current = c.current_mA
+        current *= 1e-3
+        st = step_type_from_current(current)
+        st[c.status == _nda.REST_CODE] = REST
+        cycle = _nda.charge_first_cycles(c.status)
+        time_s = _test_time(c.step_time_s, c.step_index)
+        cap, en = c.capacity_mAh, c.energy_mWh
+        cap *= 1e-3
+        en *= 1e-3
+        table = build_table(
+            time_s=time_s,
+            current_A=current,
+            voltage_V=c.voltage_V,
+            cycle=cycle,
+            instrument_step=c.step_index,
+            step_type=st,
+            capacity_Ah=cap,
+            energy_Wh=en,
+        )
+    meta: dict[str, Any] = {"instrument": "Neware", "reader": "nakcell"}
+    if c.start_time is not None:
+        meta["start_time"] = c.start_time.isoformat()
+    return CyclerData(table, "neware_nda", str(path), meta)
 
 
 def read_ndax(path: Path) -> CyclerData:
@@ -34,7 +68,7 @@ def _read(path: Path, fmt: str, what: str) -> CyclerData:
         df = NewareNDA.read(str(path))
         require(len(df) > 0, path, f"{what} with no data records")
         table = _to_table(df)
-        meta: dict[str, Any] = {"instrument": "Neware"}
+        meta: dict[str, Any] = {"instrument": "Neware", "reader": "NewareNDA"}
         ts = df["Timestamp"].iloc[0] if "Timestamp" in df else None
         if ts is not None and str(ts) != "NaT":
             meta["start_time"] = ts.isoformat()
@@ -86,7 +120,9 @@ def _test_time(time: np.ndarray, step_id: np.ndarray) -> np.ndarray:
     ends = np.r_[starts[1:] - 1, len(step_id) - 1]
     offsets = np.r_[0.0, np.cumsum(time[ends])[:-1]]
     lengths = np.diff(np.r_[starts, len(step_id)])
-    return time + np.repeat(offsets, lengths)
+    out = time if time.flags.writeable else time.copy()
+    out += np.repeat(offsets, lengths)
+    return out
 
 
 def _ndax_meta(path: Path) -> dict[str, Any]:
