@@ -42,39 +42,79 @@ _TIME_UNITS = {"(Min)": 60.0, "(Sec)": 1.0, "(Hr)": 3600.0}
 
 
 def read_text(path: Path) -> CyclerData:
-    """Read a Maccor tab-separated text export."""
+    """Read a Maccor tab-separated text export.
+
+    Only the header block is read as text; pandas parses the data rows from the file itself,
+    only the columns the table needs (the state letter as a category), and the wall-clock
+    column is read from the first and last data lines alone (it only sets the time unit).
+    """
     import pandas as pd
 
-    raw = path.read_bytes()
-    # only the header block is decoded and split; the table is parsed from the bytes
-    head_lines = raw[:65536].decode("latin-1").splitlines(keepends=True)[:200]
+    with open(path, "rb") as fh:
+        head = fh.read(65536)
+    head_lines = head.decode("latin-1").splitlines(keepends=True)[:200]
     h = next((k for k, ln in enumerate(head_lines) if re.match(r"Rec#?\t", ln)), None)
     require(h is not None, path, "no 'Rec' column header line in the first 200 lines")
     assert h is not None
     offset = len("".join(head_lines[:h]).encode("latin-1"))
     lines = [ln.rstrip("\r\n") for ln in head_lines]
-    wanted = {a for names in _ALIASES.values() for a in names}
+    names = [c.strip() for c in lines[h].split("\t")]
+    wanted = {a for key, al in _ALIASES.items() if key != "wallclock" for a in al}
+    state_col = next((a for a in _ALIASES["state"] if a in names), None)
     with file_errors(path, "Maccor text data table"):
-        df = pd.read_csv(
-            io.BytesIO(raw[offset:]),
-            sep="\t",
-            engine="c",
-            encoding="latin-1",
-            skip_blank_lines=True,
-            index_col=False,  # rows end with a tab the header line lacks
-            usecols=lambda c: str(c).strip() in wanted,
-        )
+        with open(path, "rb") as fh:
+            fh.seek(offset)
+            # a file that fits in the header read is parsed from those bytes (pandas' file
+            # reader allocates a fixed ~1 MB buffer, 1000x an 8-row table)
+            src = io.BytesIO(head[offset:]) if len(head) < 65536 else fh
+            df = pd.read_csv(
+                src,
+                sep="\t",
+                engine="c",
+                encoding="latin-1",
+                skip_blank_lines=True,
+                index_col=False,  # rows end with a tab the header line lacks
+                usecols=lambda c: str(c).strip() in wanted,
+                dtype={state_col: "category"} if state_col else None,
+            )
         df.columns = [str(c).strip() for c in df.columns]
         cols = {
             k: next((a for a in names if a in df.columns), None) for k, names in _ALIASES.items()
         }
+        cols["wallclock"] = next((a for a in _ALIASES["wallclock"] if a in names), None)
         missing = [k for k in ("time", "current", "voltage", "state") if cols[k] is None]
         require(not missing, path, f"Maccor header lacks {missing}", f"line {h + 1}")
-        df = df[pd.to_numeric(df[cols["rec"] or df.columns[0]], errors="coerce").notna()]
+        rec = df[cols["rec"] or df.columns[0]]
+        if rec.dtype.kind not in "iu":  # text rows among the data (e.g. a repeated header)
+            df = df[pd.to_numeric(rec, errors="coerce").notna()]
+        del rec
         require(len(df) > 0, path, "Maccor file with no data rows", f"line {h + 2}")
-        table, meta = _to_table(df, cols, path)
+        clock = _first_last_field(path, offset, names, cols["wallclock"])
+        table, meta = _to_table(df, cols, path, clock)
     meta.update(_header_meta(lines[:h]))
     return CyclerData(table, "maccor_txt", str(path), meta)
+
+
+def _first_last_field(
+    path: Path, offset: int, names: list[str], col: str | None
+) -> tuple[str, str] | None:
+    """The ``col`` field of the first and of the last data line (read from the file's ends)."""
+    if col is None:
+        return None
+    k = names.index(col)
+    with open(path, "rb") as fh:
+        fh.seek(offset)
+        fh.readline()  # the column header line
+        first = next((ln for ln in fh if ln.strip()), b"")
+        size = fh.seek(0, 2)
+        fh.seek(max(offset, size - 65536))
+        tail = [ln for ln in fh.read().splitlines() if ln.strip()]
+    if not first or not tail:
+        return None
+    a, b = first.decode("latin-1").split("\t"), tail[-1].decode("latin-1").split("\t")
+    if len(a) <= k or len(b) <= k:
+        return None
+    return a[k].strip(), b[k].strip()
 
 
 def _num(df: Any, col: str | None) -> np.ndarray | None:
@@ -85,20 +125,29 @@ def _num(df: Any, col: str | None) -> np.ndarray | None:
     return pd.to_numeric(df[col], errors="coerce").to_numpy(np.float64)
 
 
-def _to_table(df: Any, cols: dict[str, str | None], path: Path) -> tuple[Any, dict[str, Any]]:
+def _to_table(
+    df: Any, cols: dict[str, str | None], path: Path, clock: tuple[str, str] | None
+) -> tuple[Any, dict[str, Any]]:
     t_raw = _num(df, cols["time"])
     i_raw = _num(df, cols["current"])
     v = _num(df, cols["voltage"])
     assert t_raw is not None and i_raw is not None and v is not None
-    state = df[cols["state"]].astype(str).str.strip().to_numpy().astype(str)
+    state = df[cols["state"]]
+    if not hasattr(state, "cat"):
+        state = state.astype(str).astype("category")
+    codes = state.cat.codes.to_numpy()
+    letters = [str(c).strip() for c in state.cat.categories]
     st = np.full(len(df), OTHER, dtype=np.int8)
-    st[state == "R"] = REST
-    st[state == "C"] = CHARGE
-    st[state == "D"] = DISCHARGE
-    current = np.where(st == DISCHARGE, -np.abs(i_raw), np.abs(i_raw))
-    current = np.where(st == REST, 0.0, current)
+    for k, letter in enumerate(letters):
+        code = {"R": REST, "C": CHARGE, "D": DISCHARGE}.get(letter)
+        if code is not None:
+            st[codes == k] = code
+    del codes, state
+    current = np.abs(i_raw)
+    current[st == DISCHARGE] *= -1.0
+    current[st == REST] = 0.0
     meta: dict[str, Any] = {"instrument": "Maccor"}
-    scale, how = _time_scale(df, cols, t_raw)
+    scale, how = _time_scale(cols, t_raw, clock)
     meta["time_unit_source"] = how
     cyc = _num(df, cols["cycle"])
     step_id = _num(df, cols["step"])
@@ -110,7 +159,7 @@ def _to_table(df: Any, cols: dict[str, str | None], path: Path) -> tuple[Any, di
             cycle=np.ones(len(df), np.int64)
             if cyc is None
             else np.nan_to_num(cyc).astype(np.int64),
-            instrument_step=state if step_id is None else step_id,
+            instrument_step=st if step_id is None else step_id,
             step_type=st,
             capacity_Ah=_num(df, cols["capacity"]),
             energy_Wh=_num(df, cols["energy"]),
@@ -119,7 +168,9 @@ def _to_table(df: Any, cols: dict[str, str | None], path: Path) -> tuple[Any, di
     )
 
 
-def _time_scale(df: Any, cols: dict[str, str | None], t: np.ndarray) -> tuple[float, str]:
+def _time_scale(
+    cols: dict[str, str | None], t: np.ndarray, clock: tuple[str, str] | None
+) -> tuple[float, str]:
     import pandas as pd
 
     name = cols["time"] or ""
@@ -128,11 +179,11 @@ def _time_scale(df: Any, cols: dict[str, str | None], t: np.ndarray) -> tuple[fl
             return scale, f"header {name!r}"
     wc = cols["wallclock"]
     span = float(np.nanmax(t) - np.nanmin(t)) if len(t) else 0.0
-    if wc is not None and span > 0:
-        ends = [0, len(t) - 1]  # only the span matters: parse the first and last stamps
-        clock = pd.to_datetime(df[wc].iloc[ends], errors="coerce", format="mixed")
-        if clock.notna().all():
-            wall = (clock.iloc[1] - clock.iloc[0]).total_seconds()
+    if clock is not None and span > 0:
+        # only the span matters: the first and last stamps
+        stamps = pd.to_datetime(pd.Series(clock), errors="coerce", format="mixed")
+        if stamps.notna().all():
+            wall = (stamps.iloc[1] - stamps.iloc[0]).total_seconds()
             tspan = float(t[-1] - t[0])
             if wall > 0 and tspan > 0:
                 best = min((abs(np.log(tspan * s / wall)), s, u) for u, s in _SCALES)
