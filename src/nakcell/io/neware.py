@@ -1,13 +1,36 @@
-"""Neware .nda (binary) and .ndax (zip of XML + binary) files, read with NewareNDA.
+"""Neware .nda (binary) and .ndax (zip of XML + binary .ndc) files.
 
-NewareNDA gives step time ('Time', restarting each step), per-step charge and discharge
-capacity/energy in mAh/mWh, and the instrument state ('Status': CC_Chg, CC_DChg, Rest,
-Pulse, ...). Test time is built from 'Time' (see :func:`_test_time`), not from
-'Timestamp', which jumps when the wall clock or a paused channel does.
+nakcell decodes the common versions itself, vectorised with numpy structured dtypes
+(``meta['reader'] == 'nakcell'``):
+
+- .nda version 130 (byte 14 of the 'NEWARE' header), BTS 9.0 (88-byte records from
+  offset 1024) and BTS 9.1 (records from offset 1024 starting with 0x55; length = distance
+  to the next record with the same first two bytes);
+- .ndax whose data.ndc is ndc version 5 / file type 1 (4096-byte pages, 45 87-byte records
+  each), or ndc version 17 with data.ndc (type 1: voltage/current pairs),
+  data_runInfo.ndc (type 18: times, capacities, energies) and data_step.ndc (type 7:
+  cycle, step index, status).
+
+Every other version or record type (.nda 29, other ndc versions, unknown current ranges
+or status codes, ragged pages) is read with NewareNDA (``meta['reader'] ==
+'NewareNDA'``), which the columns equal wherever both decode a file.
+
+The record layouts are those documented by NewareNDA (BSD-3, D. Cogswell / SES AI,
+https://github.com/Solid-Energy-Systems/NewareNDA, NewareNDA.py and NewareNDAx.py);
+the code here is our own. NewareNDA conventions kept so the tidy table is unchanged:
+'Step' counts step-index changes, 'Cycle' is regenerated in NewareNDA's "charge first"
+mode (:func:`_software_cycle`), rows of an .nda are de-duplicated and ordered by record
+index, and gaps in v17 runInfo are filled as NewareNDA's ``_data_interpolation`` does.
+
+Test time is built from the step time 'Time' (see :func:`_test_time`), not from the
+wall-clock 'Timestamp', which jumps when the wall clock or a paused channel does.
 """
 
 from __future__ import annotations
 
+import mmap
+import zipfile
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -16,60 +39,199 @@ import numpy as np
 from nakcell.io._guard import file_errors, require
 from nakcell.io.table import REST, CyclerData, build_table, step_starts, step_type_from_current
 
+# Status byte -> state name (NewareNDA dicts.state_dict).
+STATUS_NAMES: dict[int, str] = {
+    1: "CC_Chg",
+    2: "CC_DChg",
+    3: "CV_Chg",
+    4: "Rest",
+    5: "Cycle",
+    7: "CCCV_Chg",
+    8: "CP_DChg",
+    9: "CP_Chg",
+    10: "CR_DChg",
+    13: "Pause",
+    16: "Pulse",
+    17: "SIM",
+    19: "CV_DChg",
+    20: "CCCV_DChg",
+    21: "Control",
+    22: "OCV",
+    26: "CPCV_DChg",
+    27: "CPCV_Chg",
+}
+_CHARGE_START = np.array([1, 7, 9])  # CC_Chg, CCCV_Chg, CP_Chg start a new cycle ...
+_CYCLE_ARM = np.array([2, 8, 10, 19, 20, 26, 17])  # ... after any *_DChg state or SIM
+
+# Current range setting (int32 in each ndc v5 record) -> scale of the integer current,
+# capacity and energy fields to mA / mA s / mW s (NewareNDA dicts.multiplier_dict).
+_RANGE_SCALE: dict[int, float] = {
+    -100000000: 10.0,
+    **dict.fromkeys(
+        (-200000, -100000, -60000, -50000, -40000, -30000, -20000, -12000, -10000),
+        1e-2,
+    ),
+    **dict.fromkeys((-6000, -5000, -3000, -2000, -1000), 1e-2),
+    **dict.fromkeys((-500, -100), 1e-3),
+    **dict.fromkeys((-50, -25, -20, -10), 1e-4),
+    **dict.fromkeys((-5, -2, -1), 1e-5),
+    0: 0.0,
+    **dict.fromkeys((1, 2, 5), 1e-4),
+    **dict.fromkeys((10, 20, 25, 50), 1e-3),
+    **dict.fromkeys((100, 200, 250, 500), 1e-2),
+    **dict.fromkeys(
+        (1000, 6000, 10000, 12000, 20000, 30000, 40000, 50000, 60000, 100000, 200000),
+        1e-1,
+    ),
+}
+
+# .nda v130 BTS 9.0 record (88 bytes; a 4-byte prefix then the fields NewareNDA reads at
+# +5 step index, +6 status, +12 index, +24 step time in us, +32 V, +36 mA, +48.. charge
+# capacity, charge energy, discharge capacity, discharge energy in mA s / mW s, +64
+# wall clock in us since the epoch). A data record starts with the same 6 bytes as the
+# one at offset 1024; 0x81 in byte 0 ends the data.
+_BTS90 = np.dtype(
+    {
+        "names": ["step_index", "status", "index", "time_us", "v", "i", "qc", "ec", "qd"]
+        + ["ed", "date_us"],
+        "formats": ["u1", "u1", "<u4", "<u8", "<f4", "<f4", "<f4", "<f4", "<f4", "<f4", "<u8"],
+        "offsets": [9, 10, 16, 28, 36, 40, 52, 56, 60, 64, 68],
+        "itemsize": 88,
+    }
+)
+# .nda v130 BTS 9.1 record (byte 0 = 0x55): +2 step index, +3 status, +8 index, +12 time
+# s, +16 time ns, +20 mA, +24 V, +28 signed capacity, +32 signed energy (mA s / mW s,
+# positive on charge), +44 wall clock s, +48 ns.
+_BTS91_FIELDS = {
+    "names": ["tag", "step_index", "status", "index", "t_s", "t_ns", "i", "v", "q", "e"]
+    + ["date_s", "date_ns"],
+    "formats": ["u1", "u1", "u1", "<u4", "<u4", "<u4", "<f4", "<f4", "<f4", "<f4", "<u4", "<u4"],
+    "offsets": [0, 2, 3, 8, 12, 16, 20, 24, 28, 32, 44, 48],
+}
+# ndc v5 type 1: 87-byte records at offset 125 of each 4096-byte page (45 per page, the
+# last 56 bytes unused); byte 7 = 0x55 marks data. +8 index, +16 step index, +17
+# status, +23 step time ms (u64), +31 V*1e4, +35 current, +43.. charge/discharge
+# capacity and energy (int64, times the range scale in mA s / mW s), +75 date
+# (u16 year, u8 month, day, hour, minute, second), +82 current range.
+_NDC5 = np.dtype(
+    {
+        "names": ["tag", "index", "step_index", "status", "time_ms", "v", "i", "qc", "qd"]
+        + ["ec", "ed", "year", "month", "day", "hour", "minute", "second", "range"],
+        "formats": ["u1", "<u4", "u1", "u1", "<u8", "<i4", "<i4", "<i8", "<i8", "<i8", "<i8"]
+        + ["<u2", "u1", "u1", "u1", "u1", "u1", "<i4"],
+        "offsets": [7, 8, 16, 17, 23, 31, 35, 43, 51, 59, 67, 75, 77, 78, 79, 80, 81, 82],
+        "itemsize": 87,
+    }
+)
+# ndc v17: after a 4096-byte header, 4096-byte pages with a 132-byte page header.
+# type 1: float32 (V, A) pairs in bytes 132..4092; the record index is the pair's
+# position + 1 and V == 0 marks an empty slot.
+# type 18 (runInfo): 100-byte records in bytes 132..4032: +0 step time ms (i32), +5..
+# charge/discharge capacity, charge/discharge energy (f32, Ah / Wh), +29 dt ms, +33 unix
+# time s, +37 step, +41 index (0 = empty), +45 ms (i16).
+_NDC17_RUN = np.dtype(
+    {
+        "names": ["time_ms", "qc", "qd", "ec", "ed", "dt_ms", "unix", "step", "index", "msec"],
+        "formats": ["<i4", "<f4", "<f4", "<f4", "<f4", "<i4", "<i4", "<i4", "<i4", "<i2"],
+        "offsets": [0, 5, 9, 13, 17, 29, 33, 37, 41, 45],
+        "itemsize": 100,
+    }
+)
+# type 7 (step): 100-byte records in bytes 132..4032: +0 cycle (0-based), +4 step index,
+# +24 status (i8), +33 index (0 = empty).
+_NDC17_STEP = np.dtype(
+    {
+        "names": ["cycle", "step_index", "status", "index"],
+        "formats": ["<i4", "<i4", "i1", "<i4"],
+        "offsets": [0, 4, 24, 33],
+        "itemsize": 100,
+    }
+)
+_PAGE = 4096
+
+
+class _Unsupported(Exception):
+    """A version or record type nakcell does not decode: NewareNDA reads the file."""
+
 
 def read_nda(path: Path) -> CyclerData:
-    """Read a Neware .nda file."""
+    """Read a Neware .nda file (v130 decoded here, other versions through NewareNDA)."""
     return _read(path, "neware_nda", "Neware .nda file")
 
 
 def read_ndax(path: Path) -> CyclerData:
-    """Read a Neware .ndax file."""
+    """Read a Neware .ndax file (ndc v5 and v17 decoded here, others through NewareNDA)."""
     return _read(path, "neware_ndax", "Neware .ndax file")
 
 
 def _read(path: Path, fmt: str, what: str) -> CyclerData:
-    import NewareNDA
-
+    path = Path(path)
     with file_errors(path, what):
-        df = NewareNDA.read(str(path))
-        require(len(df) > 0, path, f"{what} with no data records")
-        table = _to_table(df)
-        meta: dict[str, Any] = {"instrument": "Neware"}
-        ts = df["Timestamp"].iloc[0] if "Timestamp" in df else None
-        if ts is not None and str(ts) != "NaT":
-            meta["start_time"] = ts.isoformat()
+        try:
+            cols = decode_nda(path) if fmt == "neware_nda" else decode_ndax(path)
+            table = _table_from_columns(cols)
+            meta: dict[str, Any] = {"instrument": "Neware", "reader": "nakcell"}
+            if cols.get("start_time"):
+                meta["start_time"] = cols["start_time"]
+        except _Unsupported:
+            table, meta = _read_newarenda(path, what)
     if fmt == "neware_ndax":
         meta.update(_ndax_meta(path))
     return CyclerData(table, fmt, str(path), meta)
 
 
-def _to_table(df: Any) -> Any:
-    step_id = df["Step"].to_numpy(np.int64)
-    step_time = df["Time"].to_numpy(np.float64)
-    current = df["Current(mA)"].to_numpy(np.float64) * 1e-3
+def _read_newarenda(path: Path, what: str) -> tuple[Any, dict[str, Any]]:
+    import NewareNDA
+
+    df = NewareNDA.read(str(path))
+    require(len(df) > 0, path, f"{what} with no data records")
+    cols = {
+        "step": df["Step"].to_numpy(np.int64),
+        "time": df["Time"].to_numpy(np.float64),
+        "current": df["Current(mA)"].to_numpy(np.float64),
+        "voltage": df["Voltage"].to_numpy(np.float64),
+        "cycle": df["Cycle"].to_numpy(np.int64),
+        "rest": df["Status"].astype(str).str.contains("Rest").to_numpy(),
+        "capacity": np.abs(df["Charge_Capacity(mAh)"].to_numpy(np.float64))
+        + np.abs(df["Discharge_Capacity(mAh)"].to_numpy(np.float64)),
+        "energy": np.abs(df["Charge_Energy(mWh)"].to_numpy(np.float64))
+        + np.abs(df["Discharge_Energy(mWh)"].to_numpy(np.float64)),
+    }
+    meta: dict[str, Any] = {"instrument": "Neware", "reader": "NewareNDA"}
+    ts = df["Timestamp"].iloc[0] if "Timestamp" in df else None
+    if ts is not None and str(ts) != "NaT":
+        meta["start_time"] = ts.isoformat()
+    del df
+    return _table_from_columns(cols), meta
+
+
+def _table_from_columns(cols: dict[str, Any]) -> Any:
+    """Tidy table from decoded columns (mA, mAh, mWh, step time s)."""
+    current = cols.pop("current") * 1e-3
     st = step_type_from_current(current)
-    status = df["Status"]
-    if hasattr(status, "cat"):  # categorical: test the few category names, not every row
-        rest_codes = [k for k, c in enumerate(status.cat.categories) if "Rest" in str(c)]
-        st[np.isin(status.cat.codes.to_numpy(), rest_codes)] = REST
-    else:
-        st[status.astype(str).str.contains("Rest").to_numpy()] = REST
-    time_s = _test_time(step_time, step_id)
-    cap = np.abs(df["Charge_Capacity(mAh)"].to_numpy(np.float64)) + np.abs(
-        df["Discharge_Capacity(mAh)"].to_numpy(np.float64)
-    )
-    en = np.abs(df["Charge_Energy(mWh)"].to_numpy(np.float64)) + np.abs(
-        df["Discharge_Energy(mWh)"].to_numpy(np.float64)
-    )
+    rest = cols.pop("rest") if "rest" in cols else np.isin(cols.pop("status"), (4,))
+    st[rest] = REST
+    del rest
+    step_id = cols.pop("step")
+    time_s = _test_time(cols.pop("time"), step_id)
+    if "capacity" not in cols:
+        cols["capacity"] = np.abs(cols.pop("charge_capacity"))
+        cols["capacity"] += np.abs(cols.pop("discharge_capacity"))
+        cols["energy"] = np.abs(cols.pop("charge_energy"))
+        cols["energy"] += np.abs(cols.pop("discharge_energy"))
+    cap = cols.pop("capacity")
+    cap *= 1e-3
+    en = cols.pop("energy")
+    en *= 1e-3
     return build_table(
         time_s=time_s,
         current_A=current,
-        voltage_V=df["Voltage"].to_numpy(np.float64),
-        cycle=df["Cycle"].to_numpy(np.int64),
+        voltage_V=cols.pop("voltage"),
+        cycle=cols.pop("cycle"),
         instrument_step=step_id,
         step_type=st,
-        capacity_Ah=cap * 1e-3,
-        energy_Wh=en * 1e-3,
+        capacity_Ah=cap,
+        energy_Wh=en,
     )
 
 
@@ -87,6 +249,333 @@ def _test_time(time: np.ndarray, step_id: np.ndarray) -> np.ndarray:
     offsets = np.r_[0.0, np.cumsum(time[ends])[:-1]]
     lengths = np.diff(np.r_[starts, len(step_id)])
     return time + np.repeat(offsets, lengths)
+
+
+# ---------------------------------------------------------------------------- helpers
+
+
+def _count_changes(a: np.ndarray) -> np.ndarray:
+    """1 + number of value changes up to each row (NewareNDA utils._count_changes)."""
+    out = np.ones(len(a), dtype=np.int64)
+    if len(a) > 1:
+        np.cumsum(a[1:] != a[:-1], out=out[1:])
+        out[1:] += 1
+    return out
+
+
+def _software_cycle(status: np.ndarray) -> np.ndarray:
+    """Cycle number in NewareNDA's default 'chg' mode (utils._generate_cycle_number).
+
+    A cycle starts at the first row of a run of CC/CCCV/CP charge that follows, since the
+    previous such run began, at least one discharge-type (*_DChg) or SIM row. Vectorised:
+    the cycle increments at a charge-run start when a discharge/SIM row lies between it
+    and the previous charge-run start.
+    """
+    n = len(status)
+    is_chg = np.isin(status, _CHARGE_START)
+    start = is_chg.copy()
+    start[1:] &= ~is_chg[:-1]
+    arm = np.isin(status, _CYCLE_ARM)
+    armed_before = np.concatenate(([0], np.cumsum(arm, dtype=np.int64)))  # arm rows < k
+    pts = np.flatnonzero(start)
+    prev = np.concatenate(([0], pts[:-1] + 1))
+    inc = np.zeros(n, dtype=np.int64)
+    inc[pts] = armed_before[pts] > armed_before[prev]
+    if len(pts) and pts[0] == 0:
+        inc[0] = 0
+    return 1 + np.cumsum(inc)
+
+
+def _check_status(path: Path, status: np.ndarray) -> None:
+    known = np.fromiter(STATUS_NAMES, dtype=np.int64)
+    if not bool(np.all(np.isin(status, known))):
+        raise _Unsupported(f"{path}: status codes {sorted(set(status.tolist()) - set(known))}")
+
+
+def _local(dt: datetime) -> str:
+    """ISO time in the local zone, as NewareNDA stamps the first record."""
+    import pandas as pd
+
+    return pd.Timestamp(dt.astimezone()).isoformat()
+
+
+# ---------------------------------------------------------------------------- .nda
+
+
+def decode_nda(path: Path) -> dict[str, Any]:
+    """Decode a v130 .nda into NewareNDA-unit columns (s, V, mA, mAh, mWh).
+
+    Keys: index, step_index, status, step, cycle, time (step time, s), voltage, current,
+    charge_capacity, discharge_capacity, charge_energy, discharge_energy, start_time.
+    Raises :class:`_Unsupported` for versions not decoded here.
+    """
+    with open(path, "rb") as fh:
+        size = fh.seek(0, 2)
+        require(size >= 6, path, "not a Neware .nda file (shorter than its 'NEWARE' magic)")
+        mm = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+    try:
+        require(mm[:6] == b"NEWARE", path, "not a Neware .nda file (no 'NEWARE' magic)")
+        require(size > 1026, path, "Neware .nda file truncated inside its header", "byte 1024")
+        if mm[14] != 130:
+            raise _Unsupported(f"nda version {mm[14]}")
+        if mm[1024] == 0x55:
+            cols = _nda_bts91(path, mm)
+        else:
+            cols = _nda_bts90(path, mm)
+    finally:
+        mm.close()
+    require(len(cols["index"]) > 0, path, "Neware .nda file with no data records")
+    _check_status(path, cols["status"])
+    # NewareNDA: drop repeated record indices (first kept) and order by index.
+    idx = cols["index"]
+    if len(idx) > 1 and not bool(np.all(idx[1:] > idx[:-1])):
+        _, keep = np.unique(idx, return_index=True)
+        for k, a in cols.items():
+            if isinstance(a, np.ndarray):
+                cols[k] = a[keep]
+    cols["step"] = _count_changes(cols["step_index"])
+    cols["cycle"] = _software_cycle(cols["status"])
+    return cols
+
+
+def _nda_bts90(path: Path, mm: mmap.mmap) -> dict[str, Any]:
+    n = (len(mm) - 1024) // _BTS90.itemsize
+    ident = np.frombuffer(mm[1024:1030], dtype=np.uint8)
+    raw = np.frombuffer(mm, dtype=np.uint8, count=n * 88, offset=1024).reshape(n, 88)
+    try:
+        ends = np.flatnonzero(raw[:, 0] == 0x81)
+        if len(ends):
+            n = int(ends[0])
+        if bool(np.any(raw[:n, 0] == 0x55)):
+            raise _Unsupported("BTS 9.0 .nda with 0x55 records")
+        rows = np.flatnonzero(np.all(raw[:n, :6] == ident, axis=1))
+    finally:
+        del raw
+    rec = np.frombuffer(mm, dtype=_BTS90, count=n, offset=1024)
+    try:
+        r = rec[rows]
+    finally:
+        del rec
+    cols = {
+        "index": r["index"].astype(np.int64),
+        "step_index": r["step_index"].astype(np.int64),
+        "status": r["status"].astype(np.int64),
+        "time": r["time_us"] / 1e6,
+        "voltage": r["v"].astype(np.float64),
+        "current": r["i"].astype(np.float64),
+        "charge_capacity": r["qc"] / 3600.0,
+        "discharge_capacity": r["qd"] / 3600.0,
+        "charge_energy": r["ec"] / 3600.0,
+        "discharge_energy": r["ed"] / 3600.0,
+    }
+    if len(r):
+        first = int(r["date_us"][0])
+        require(first < 2**62, path, "Neware .nda record with an impossible time stamp")
+        cols["start_time"] = _local(datetime.fromtimestamp(first / 1e6, UTC))
+    return cols
+
+
+def _nda_bts91(path: Path, mm: mmap.mmap) -> dict[str, Any]:
+    nxt = mm.find(mm[1024:1026], 1026)
+    require(nxt != -1, path, "Neware .nda (BTS 9.1) with a single record", "byte 1024")
+    reclen = nxt - 1024
+    if reclen < 52:
+        raise _Unsupported(f"BTS 9.1 record length {reclen}")
+    n = (len(mm) - 1024) // reclen
+    dt = np.dtype({**_BTS91_FIELDS, "itemsize": reclen})
+    rec = np.frombuffer(mm, dtype=dt, count=n, offset=1024)
+    try:
+        r = rec[rec["tag"] == 0x55]
+    finally:
+        del rec
+    q = r["q"].astype(np.float64) / 3600.0
+    e = r["e"].astype(np.float64) / 3600.0
+    cols = {
+        "index": r["index"].astype(np.int64),
+        "step_index": r["step_index"].astype(np.int64),
+        "status": r["status"].astype(np.int64),
+        "time": r["t_s"] + 1e-9 * r["t_ns"],
+        "voltage": r["v"].astype(np.float64),
+        "current": r["i"].astype(np.float64),
+        "charge_capacity": np.where(q > 0, q, 0.0),
+        "discharge_capacity": np.where(q < 0, -q, 0.0),
+        "charge_energy": np.where(e > 0, e, 0.0),
+        "discharge_energy": np.where(e < 0, -e, 0.0),
+    }
+    if len(r):
+        secs = int(r["date_s"][0]) + 1e-9 * int(r["date_ns"][0])
+        cols["start_time"] = _local(datetime.fromtimestamp(secs, UTC))
+    return cols
+
+
+# ---------------------------------------------------------------------------- .ndax
+
+
+def decode_ndax(path: Path) -> dict[str, Any]:
+    """Decode an .ndax (ndc v5, or v17 data + runInfo + step) into NewareNDA-unit columns.
+
+    Members are read from the zip into memory one at a time (nothing is extracted to
+    disk). Same keys as :func:`decode_nda`. Raises :class:`_Unsupported` otherwise.
+    """
+    with zipfile.ZipFile(path) as zf:
+        names = set(zf.namelist())
+        if "data.ndc" not in names:
+            raise _Unsupported("no data.ndc")
+        data = zf.read("data.ndc")
+        require(len(data) >= 3, path, "Neware .ndax data.ndc shorter than its header")
+        ftype, ver = data[0], data[2]
+        split = {"data_runInfo.ndc", "data_step.ndc"} <= names
+        if ver == 5 and ftype == 1 and not split:
+            cols = _ndc5(path, data)
+        elif ver == 17 and ftype == 1 and split:
+            vi = _ndc17_data(path, data)
+            del data
+            run = zf.read("data_runInfo.ndc")
+            step = zf.read("data_step.ndc")
+            cols = _ndc17_merge(path, vi, run, step)
+        else:
+            raise _Unsupported(f"ndc version {ver} file type {ftype}")
+    require(len(cols["time"]) > 0, path, "Neware .ndax file with no data records")
+    _check_status(path, cols["status"])
+    cols["cycle"] = _software_cycle(cols["status"])
+    return cols
+
+
+def _pages(path: Path, buf: bytes, member: str) -> int:
+    require(len(buf) >= _PAGE, path, f"Neware .ndax {member} shorter than its 4096-byte header")
+    if len(buf) % _PAGE:
+        raise _Unsupported(f"{member}: partial page")
+    return len(buf) // _PAGE - 1
+
+
+def _ndc5(path: Path, buf: bytes) -> dict[str, Any]:
+    npg = _pages(path, buf, "data.ndc")
+    pages = np.frombuffer(buf, dtype=np.uint8, offset=_PAGE).reshape(npg, _PAGE)
+    rec = pages[:, 125 : 125 + 45 * 87].reshape(-1).view(_NDC5)
+    r = rec[rec["tag"] == 0x55]
+    del rec, pages
+    rng = r["range"]
+    uniq = np.unique(rng)
+    if not all(int(u) in _RANGE_SCALE for u in uniq):
+        raise _Unsupported("unknown current range")
+    scale = np.array([_RANGE_SCALE[int(u)] for u in uniq])[np.searchsorted(uniq, rng)]
+    cols: dict[str, Any] = {
+        "index": r["index"].astype(np.int64),
+        "step_index": r["step_index"].astype(np.int64),
+        "status": r["status"].astype(np.int64),
+        "time": r["time_ms"] / 1000.0,
+        "voltage": r["v"] / 10000.0,
+        "current": r["i"] * scale,
+        "charge_capacity": r["qc"] * scale / 3600.0,
+        "discharge_capacity": r["qd"] * scale / 3600.0,
+        "charge_energy": r["ec"] * scale / 3600.0,
+        "discharge_energy": r["ed"] * scale / 3600.0,
+    }
+    cols["step"] = _count_changes(cols["step_index"])
+    if len(r):
+        f = r[0]
+        try:
+            t0 = datetime(
+                int(f["year"]), int(f["month"]), int(f["day"]), int(f["hour"]),
+                int(f["minute"]), int(f["second"]),
+            )  # fmt: skip
+        except ValueError as exc:
+            raise _Unsupported(f"first record date: {exc}") from exc
+        import pandas as pd
+
+        cols["start_time"] = pd.Timestamp(t0).isoformat()
+    return cols
+
+
+def _ndc17_data(path: Path, buf: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(index, V, mA) of the non-empty (V != 0) slots of a v17 type-1 data.ndc."""
+    npg = _pages(path, buf, "data.ndc")
+    pages = np.frombuffer(buf, dtype=np.uint8, offset=_PAGE).reshape(npg, _PAGE)
+    vi = pages[:, 132 : _PAGE - 4].reshape(-1).view("<f4").reshape(-1, 2)
+    keep = np.flatnonzero(vi[:, 0] != 0)
+    v = vi[keep, 0].astype(np.float64)
+    i = vi[keep, 1] * 1000.0
+    return keep + 1, v, i.astype(np.float64)
+
+
+def _ndc17_merge(path: Path, vi: tuple, run_buf: bytes, step_buf: bytes) -> dict[str, Any]:
+    index, voltage, current = vi
+    for buf, member, ft in ((run_buf, "data_runInfo.ndc", 18), (step_buf, "data_step.ndc", 7)):
+        require(len(buf) >= 3, path, f"Neware .ndax {member} shorter than its header")
+        if buf[0] != ft or buf[2] != 17:
+            raise _Unsupported(f"{member}: ndc version {buf[2]} file type {buf[0]}")
+    npg = _pages(path, run_buf, "data_runInfo.ndc")
+    pages = np.frombuffer(run_buf, dtype=np.uint8, offset=_PAGE).reshape(npg, _PAGE)
+    run = pages[:, 132 : 132 + 39 * 100].reshape(-1).view(_NDC17_RUN)
+    run = run[run["index"] != 0]
+    run_step = _count_changes(run["step"])  # NewareNDA counts changes before de-duplicating
+    r_idx, first = np.unique(run["index"], return_index=True)  # first of repeated indices
+    run, run_step = run[first], run_step[first]
+    npg = _pages(path, step_buf, "data_step.ndc")
+    pages = np.frombuffer(step_buf, dtype=np.uint8, offset=_PAGE).reshape(npg, _PAGE)
+    steps = pages[:, 132 : 132 + 39 * 100].reshape(-1).view(_NDC17_STEP)
+    steps = steps[steps["index"] != 0]
+    del pages
+
+    # left join data <- runInfo on record index
+    pos = np.searchsorted(r_idx, index)
+    pos[pos >= len(r_idx)] = 0
+    hit = (r_idx[pos] == index) if len(r_idx) else np.zeros(len(index), bool)
+    require(len(index) > 0, path, "Neware .ndax data.ndc with no records")
+    if not bool(hit[0]):
+        raise _Unsupported("first data record has no runInfo")
+    # forward fill: each row takes the last runInfo row at or before it
+    last = np.maximum.accumulate(np.where(hit, np.arange(len(index)), 0))
+    src = pos[last]
+    step = run_step[src]
+    require(
+        bool(np.all(step <= len(steps))),
+        path,
+        "Neware .ndax runInfo refers to a step missing from data_step.ndc",
+    )
+    srow = steps[step - 1]
+    cols: dict[str, Any] = {
+        "index": index,
+        "step": step,
+        "step_index": srow["step_index"].astype(np.int64),
+        "status": srow["status"].astype(np.int64),
+        "voltage": voltage,
+        "current": current,
+    }
+    t = run["time_ms"][src] / 1000.0
+    dt = run["dt_ms"][src] / 1000.0
+    fill = {
+        k: run[f][src].astype(np.float64) * 1000.0
+        for k, f in (
+            ("charge_capacity", "qc"),
+            ("discharge_capacity", "qd"),
+            ("charge_energy", "ec"),
+            ("discharge_energy", "ed"),
+        )
+    }
+    if not bool(hit.all()):
+        # NewareNDA _data_interpolation: rows without runInfo continue from the last one,
+        # time by its dt per row, capacity and energy by dt * I (* V) per row.
+        miss = ~hit
+        grp_start = last  # row of the last runInfo hit
+        k = np.arange(len(index))
+        nrows = k - grp_start  # rows since that hit (0 on hits)
+        t = t + nrows * dt
+        dq = np.where(miss, dt * current / 3600.0, 0.0)
+        de = dq * voltage
+        cq, ce = np.cumsum(dq), np.cumsum(de)
+        inc_q = cq - cq[grp_start]
+        inc_e = ce - ce[grp_start]
+        fill["charge_capacity"] = np.abs(fill["charge_capacity"]) + np.clip(inc_q, 0, None)
+        fill["discharge_capacity"] = np.abs(fill["discharge_capacity"]) - np.clip(inc_q, None, 0)
+        fill["charge_energy"] = np.abs(fill["charge_energy"]) + np.clip(inc_e, 0, None)
+        fill["discharge_energy"] = np.abs(fill["discharge_energy"]) - np.clip(inc_e, None, 0)
+    cols["time"] = t
+    cols.update(fill)
+    f0 = run[src[0]]
+    secs = int(f0["unix"]) + int(f0["msec"]) / 1000.0
+    cols["start_time"] = _local(datetime.fromtimestamp(secs, UTC))
+    return cols
 
 
 def _ndax_meta(path: Path) -> dict[str, Any]:
