@@ -85,43 +85,46 @@ _RANGE_SCALE: dict[int, float] = {
     ),
 }
 
+
+def _record(itemsize: int, spec: str) -> np.dtype:
+    """Structured dtype of a fixed-size record from 'name:type@byte_offset ...'."""
+    names, formats, offsets = [], [], []
+    for field in spec.split():
+        name, rest = field.split(":")
+        fmt, off = rest.split("@")
+        names.append(name)
+        formats.append(fmt)
+        offsets.append(int(off))
+    return np.dtype({"names": names, "formats": formats, "offsets": offsets, "itemsize": itemsize})
+
+
 # .nda v130 BTS 9.0 record (88 bytes; a 4-byte prefix then the fields NewareNDA reads at
 # +5 step index, +6 status, +12 index, +24 step time in us, +32 V, +36 mA, +48.. charge
 # capacity, charge energy, discharge capacity, discharge energy in mA s / mW s, +64
 # wall clock in us since the epoch). A data record starts with the same 6 bytes as the
 # one at offset 1024; 0x81 in byte 0 ends the data.
-_BTS90 = np.dtype(
-    {
-        "names": ["step_index", "status", "index", "time_us", "v", "i", "qc", "ec", "qd"]
-        + ["ed", "date_us"],
-        "formats": ["u1", "u1", "<u4", "<u8", "<f4", "<f4", "<f4", "<f4", "<f4", "<f4", "<u8"],
-        "offsets": [9, 10, 16, 28, 36, 40, 52, 56, 60, 64, 68],
-        "itemsize": 88,
-    }
+_BTS90 = _record(
+    88,
+    "step_index:u1@9 status:u1@10 index:<u4@16 time_us:<u8@28 v:<f4@36 i:<f4@40"
+    " qc:<f4@52 ec:<f4@56 qd:<f4@60 ed:<f4@64 date_us:<u8@68",
 )
 # .nda v130 BTS 9.1 record (byte 0 = 0x55): +2 step index, +3 status, +8 index, +12 time
 # s, +16 time ns, +20 mA, +24 V, +28 signed capacity, +32 signed energy (mA s / mW s,
 # positive on charge), +44 wall clock s, +48 ns.
-_BTS91_FIELDS = {
-    "names": ["tag", "step_index", "status", "index", "t_s", "t_ns", "i", "v", "q", "e"]
-    + ["date_s", "date_ns"],
-    "formats": ["u1", "u1", "u1", "<u4", "<u4", "<u4", "<f4", "<f4", "<f4", "<f4", "<u4", "<u4"],
-    "offsets": [0, 2, 3, 8, 12, 16, 20, 24, 28, 32, 44, 48],
-}
+_BTS91_FIELDS = (
+    "tag:u1@0 step_index:u1@2 status:u1@3 index:<u4@8 t_s:<u4@12 t_ns:<u4@16 i:<f4@20"
+    " v:<f4@24 q:<f4@28 e:<f4@32 date_s:<u4@44 date_ns:<u4@48"
+)
 # ndc v5 type 1: 87-byte records at offset 125 of each 4096-byte page (45 per page, the
 # last 56 bytes unused); byte 7 = 0x55 marks data. +8 index, +16 step index, +17
 # status, +23 step time ms (u64), +31 V*1e4, +35 current, +43.. charge/discharge
 # capacity and energy (int64, times the range scale in mA s / mW s), +75 date
 # (u16 year, u8 month, day, hour, minute, second), +82 current range.
-_NDC5 = np.dtype(
-    {
-        "names": ["tag", "index", "step_index", "status", "time_ms", "v", "i", "qc", "qd"]
-        + ["ec", "ed", "year", "month", "day", "hour", "minute", "second", "range"],
-        "formats": ["u1", "<u4", "u1", "u1", "<u8", "<i4", "<i4", "<i8", "<i8", "<i8", "<i8"]
-        + ["<u2", "u1", "u1", "u1", "u1", "u1", "<i4"],
-        "offsets": [7, 8, 16, 17, 23, 31, 35, 43, 51, 59, 67, 75, 77, 78, 79, 80, 81, 82],
-        "itemsize": 87,
-    }
+_NDC5 = _record(
+    87,
+    "tag:u1@7 index:<u4@8 step_index:u1@16 status:u1@17 time_ms:<u8@23 v:<i4@31 i:<i4@35"
+    " qc:<i8@43 qd:<i8@51 ec:<i8@59 ed:<i8@67 year:<u2@75 month:u1@77 day:u1@78"
+    " hour:u1@79 minute:u1@80 second:u1@81 range:<i4@82",
 )
 # ndc v17: after a 4096-byte header, 4096-byte pages with a 132-byte page header.
 # type 1: float32 (V, A) pairs in bytes 132..4092; the record index is the pair's
@@ -129,28 +132,18 @@ _NDC5 = np.dtype(
 # type 18 (runInfo): 100-byte records in bytes 132..4032: +0 step time ms (i32), +5..
 # charge/discharge capacity, charge/discharge energy (f32, Ah / Wh), +29 dt ms, +33 unix
 # time s, +37 step, +41 index (0 = empty), +45 ms (i16).
-_NDC17_RUN = np.dtype(
-    {
-        "names": ["time_ms", "qc", "qd", "ec", "ed", "dt_ms", "unix", "step", "index", "msec"],
-        "formats": ["<i4", "<f4", "<f4", "<f4", "<f4", "<i4", "<i4", "<i4", "<i4", "<i2"],
-        "offsets": [0, 5, 9, 13, 17, 29, 33, 37, 41, 45],
-        "itemsize": 100,
-    }
+_NDC17_RUN = _record(
+    100,
+    "time_ms:<i4@0 qc:<f4@5 qd:<f4@9 ec:<f4@13 ed:<f4@17 dt_ms:<i4@29 unix:<i4@33"
+    " step:<i4@37 index:<i4@41 msec:<i2@45",
 )
 # type 7 (step): 100-byte records in bytes 132..4032: +0 cycle (0-based), +4 step index,
 # +24 status (i8), +33 index (0 = empty).
-_NDC17_STEP = np.dtype(
-    {
-        "names": ["cycle", "step_index", "status", "index"],
-        "formats": ["<i4", "<i4", "i1", "<i4"],
-        "offsets": [0, 4, 24, 33],
-        "itemsize": 100,
-    }
-)
+_NDC17_STEP = _record(100, "cycle:<i4@0 step_index:<i4@4 status:i1@24 index:<i4@33")
 _PAGE = 4096
 
 
-class _Unsupported(Exception):
+class _UnsupportedError(Exception):
     """A version or record type nakcell does not decode: NewareNDA reads the file."""
 
 
@@ -173,7 +166,7 @@ def _read(path: Path, fmt: str, what: str) -> CyclerData:
             meta: dict[str, Any] = {"instrument": "Neware", "reader": "nakcell"}
             if cols.get("start_time"):
                 meta["start_time"] = cols["start_time"]
-        except _Unsupported:
+        except _UnsupportedError:
             table, meta = _read_newarenda(path, what)
     if fmt == "neware_ndax":
         meta.update(_ndax_meta(path))
@@ -289,7 +282,7 @@ def _software_cycle(status: np.ndarray) -> np.ndarray:
 def _check_status(path: Path, status: np.ndarray) -> None:
     known = np.fromiter(STATUS_NAMES, dtype=np.int64)
     if not bool(np.all(np.isin(status, known))):
-        raise _Unsupported(f"{path}: status codes {sorted(set(status.tolist()) - set(known))}")
+        raise _UnsupportedError(f"{path}: status codes {sorted(set(status.tolist()) - set(known))}")
 
 
 def _local(dt: datetime) -> str:
@@ -307,7 +300,7 @@ def decode_nda(path: Path) -> dict[str, Any]:
 
     Keys: index, step_index, status, step, cycle, time (step time, s), voltage, current,
     charge_capacity, discharge_capacity, charge_energy, discharge_energy, start_time.
-    Raises :class:`_Unsupported` for versions not decoded here.
+    Raises :class:`_UnsupportedError` for versions not decoded here.
     """
     with open(path, "rb") as fh:
         size = fh.seek(0, 2)
@@ -317,11 +310,8 @@ def decode_nda(path: Path) -> dict[str, Any]:
         require(mm[:6] == b"NEWARE", path, "not a Neware .nda file (no 'NEWARE' magic)")
         require(size > 1026, path, "Neware .nda file truncated inside its header", "byte 1024")
         if mm[14] != 130:
-            raise _Unsupported(f"nda version {mm[14]}")
-        if mm[1024] == 0x55:
-            cols = _nda_bts91(path, mm)
-        else:
-            cols = _nda_bts90(path, mm)
+            raise _UnsupportedError(f"nda version {mm[14]}")
+        cols = _nda_bts91(path, mm) if mm[1024] == 0x55 else _nda_bts90(path, mm)
     finally:
         mm.close()
     require(len(cols["index"]) > 0, path, "Neware .nda file with no data records")
@@ -347,7 +337,7 @@ def _nda_bts90(path: Path, mm: mmap.mmap) -> dict[str, Any]:
         if len(ends):
             n = int(ends[0])
         if bool(np.any(raw[:n, 0] == 0x55)):
-            raise _Unsupported("BTS 9.0 .nda with 0x55 records")
+            raise _UnsupportedError("BTS 9.0 .nda with 0x55 records")
         rows = np.flatnonzero(np.all(raw[:n, :6] == ident, axis=1))
     finally:
         del raw
@@ -380,9 +370,9 @@ def _nda_bts91(path: Path, mm: mmap.mmap) -> dict[str, Any]:
     require(nxt != -1, path, "Neware .nda (BTS 9.1) with a single record", "byte 1024")
     reclen = nxt - 1024
     if reclen < 52:
-        raise _Unsupported(f"BTS 9.1 record length {reclen}")
+        raise _UnsupportedError(f"BTS 9.1 record length {reclen}")
     n = (len(mm) - 1024) // reclen
-    dt = np.dtype({**_BTS91_FIELDS, "itemsize": reclen})
+    dt = _record(reclen, _BTS91_FIELDS)
     rec = np.frombuffer(mm, dtype=dt, count=n, offset=1024)
     try:
         r = rec[rec["tag"] == 0x55]
@@ -415,12 +405,12 @@ def decode_ndax(path: Path) -> dict[str, Any]:
     """Decode an .ndax (ndc v5, or v17 data + runInfo + step) into NewareNDA-unit columns.
 
     Members are read from the zip into memory one at a time (nothing is extracted to
-    disk). Same keys as :func:`decode_nda`. Raises :class:`_Unsupported` otherwise.
+    disk). Same keys as :func:`decode_nda`. Raises :class:`_UnsupportedError` otherwise.
     """
     with zipfile.ZipFile(path) as zf:
         names = set(zf.namelist())
         if "data.ndc" not in names:
-            raise _Unsupported("no data.ndc")
+            raise _UnsupportedError("no data.ndc")
         data = zf.read("data.ndc")
         require(len(data) >= 3, path, "Neware .ndax data.ndc shorter than its header")
         ftype, ver = data[0], data[2]
@@ -434,7 +424,7 @@ def decode_ndax(path: Path) -> dict[str, Any]:
             step = zf.read("data_step.ndc")
             cols = _ndc17_merge(path, vi, run, step)
         else:
-            raise _Unsupported(f"ndc version {ver} file type {ftype}")
+            raise _UnsupportedError(f"ndc version {ver} file type {ftype}")
     require(len(cols["time"]) > 0, path, "Neware .ndax file with no data records")
     _check_status(path, cols["status"])
     cols["cycle"] = _software_cycle(cols["status"])
@@ -444,7 +434,7 @@ def decode_ndax(path: Path) -> dict[str, Any]:
 def _pages(path: Path, buf: bytes, member: str) -> int:
     require(len(buf) >= _PAGE, path, f"Neware .ndax {member} shorter than its 4096-byte header")
     if len(buf) % _PAGE:
-        raise _Unsupported(f"{member}: partial page")
+        raise _UnsupportedError(f"{member}: partial page")
     return len(buf) // _PAGE - 1
 
 
@@ -457,7 +447,7 @@ def _ndc5(path: Path, buf: bytes) -> dict[str, Any]:
     rng = r["range"]
     uniq = np.unique(rng)
     if not all(int(u) in _RANGE_SCALE for u in uniq):
-        raise _Unsupported("unknown current range")
+        raise _UnsupportedError("unknown current range")
     scale = np.array([_RANGE_SCALE[int(u)] for u in uniq])[np.searchsorted(uniq, rng)]
     cols: dict[str, Any] = {
         "index": r["index"].astype(np.int64),
@@ -480,7 +470,7 @@ def _ndc5(path: Path, buf: bytes) -> dict[str, Any]:
                 int(f["minute"]), int(f["second"]),
             )  # fmt: skip
         except ValueError as exc:
-            raise _Unsupported(f"first record date: {exc}") from exc
+            raise _UnsupportedError(f"first record date: {exc}") from exc
         import pandas as pd
 
         cols["start_time"] = pd.Timestamp(t0).isoformat()
@@ -503,7 +493,7 @@ def _ndc17_merge(path: Path, vi: tuple, run_buf: bytes, step_buf: bytes) -> dict
     for buf, member, ft in ((run_buf, "data_runInfo.ndc", 18), (step_buf, "data_step.ndc", 7)):
         require(len(buf) >= 3, path, f"Neware .ndax {member} shorter than its header")
         if buf[0] != ft or buf[2] != 17:
-            raise _Unsupported(f"{member}: ndc version {buf[2]} file type {buf[0]}")
+            raise _UnsupportedError(f"{member}: ndc version {buf[2]} file type {buf[0]}")
     npg = _pages(path, run_buf, "data_runInfo.ndc")
     pages = np.frombuffer(run_buf, dtype=np.uint8, offset=_PAGE).reshape(npg, _PAGE)
     run = pages[:, 132 : 132 + 39 * 100].reshape(-1).view(_NDC17_RUN)
@@ -523,7 +513,7 @@ def _ndc17_merge(path: Path, vi: tuple, run_buf: bytes, step_buf: bytes) -> dict
     hit = (r_idx[pos] == index) if len(r_idx) else np.zeros(len(index), bool)
     require(len(index) > 0, path, "Neware .ndax data.ndc with no records")
     if not bool(hit[0]):
-        raise _Unsupported("first data record has no runInfo")
+        raise _UnsupportedError("first data record has no runInfo")
     # forward fill: each row takes the last runInfo row at or before it
     last = np.maximum.accumulate(np.where(hit, np.arange(len(index)), 0))
     src = pos[last]
