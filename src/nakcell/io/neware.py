@@ -28,6 +28,7 @@ wall-clock 'Timestamp', which jumps when the wall clock or a paused channel does
 
 from __future__ import annotations
 
+import contextlib
 import mmap
 import zipfile
 from datetime import UTC, datetime
@@ -143,6 +144,26 @@ _NDC17_STEP = _record(100, "cycle:<i4@0 step_index:<i4@4 status:i1@24 index:<i4@
 _PAGE = 4096
 
 
+class _Rows:
+    """Selected rows of a structured record view, copied out one field at a time.
+
+    Indexing the record array itself would copy whole records (up to 100 bytes each);
+    here only the fields asked for are copied, as compact arrays.
+    """
+
+    def __init__(self, rec: np.ndarray, rows: np.ndarray) -> None:
+        self.rec, self.rows = rec, rows
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __getitem__(self, field: str) -> np.ndarray:
+        return self.rec[field][self.rows]
+
+    def first(self, field: str) -> Any:
+        return self.rec[field][self.rows[0]]
+
+
 class _UnsupportedError(Exception):
     """A version or record type nakcell does not decode: NewareNDA reads the file."""
 
@@ -162,10 +183,10 @@ def _read(path: Path, fmt: str, what: str) -> CyclerData:
     with file_errors(path, what):
         try:
             cols = decode_nda(path) if fmt == "neware_nda" else decode_ndax(path)
-            table = _table_from_columns(cols)
             meta: dict[str, Any] = {"instrument": "Neware", "reader": "nakcell"}
             if cols.get("start_time"):
                 meta["start_time"] = cols["start_time"]
+            table = _table_from_columns(cols)
         except _UnsupportedError:
             table, meta = _read_newarenda(path, what)
     if fmt == "neware_ndax":
@@ -200,6 +221,8 @@ def _read_newarenda(path: Path, what: str) -> tuple[Any, dict[str, Any]]:
 
 def _table_from_columns(cols: dict[str, Any]) -> Any:
     """Tidy table from decoded columns (mA, mAh, mWh, step time s)."""
+    for unused in ("index", "step_index", "start_time"):
+        cols.pop(unused, None)
     current = cols.pop("current") * 1e-3
     st = step_type_from_current(current)
     rest = cols.pop("rest") if "rest" in cols else np.isin(cols.pop("status"), (4,))
@@ -313,7 +336,8 @@ def decode_nda(path: Path) -> dict[str, Any]:
             raise _UnsupportedError(f"nda version {mm[14]}")
         cols = _nda_bts91(path, mm) if mm[1024] == 0x55 else _nda_bts90(path, mm)
     finally:
-        mm.close()
+        with contextlib.suppress(BufferError):  # a view kept by a traceback: closed when freed
+            mm.close()
     require(len(cols["index"]) > 0, path, "Neware .nda file with no data records")
     _check_status(path, cols["status"])
     # NewareNDA: drop repeated record indices (first kept) and order by index.
@@ -341,11 +365,7 @@ def _nda_bts90(path: Path, mm: mmap.mmap) -> dict[str, Any]:
         rows = np.flatnonzero(np.all(raw[:n, :6] == ident, axis=1))
     finally:
         del raw
-    rec = np.frombuffer(mm, dtype=_BTS90, count=n, offset=1024)
-    try:
-        r = rec[rows]
-    finally:
-        del rec
+    r = _Rows(np.frombuffer(mm, dtype=_BTS90, count=n, offset=1024), rows)
     cols = {
         "index": r["index"].astype(np.int64),
         "step_index": r["step_index"].astype(np.int64),
@@ -359,7 +379,7 @@ def _nda_bts90(path: Path, mm: mmap.mmap) -> dict[str, Any]:
         "discharge_energy": r["ed"] / 3600.0,
     }
     if len(r):
-        first = int(r["date_us"][0])
+        first = int(r.first("date_us"))
         require(first < 2**62, path, "Neware .nda record with an impossible time stamp")
         cols["start_time"] = _local(datetime.fromtimestamp(first / 1e6, UTC))
     return cols
@@ -374,10 +394,7 @@ def _nda_bts91(path: Path, mm: mmap.mmap) -> dict[str, Any]:
     n = (len(mm) - 1024) // reclen
     dt = _record(reclen, _BTS91_FIELDS)
     rec = np.frombuffer(mm, dtype=dt, count=n, offset=1024)
-    try:
-        r = rec[rec["tag"] == 0x55]
-    finally:
-        del rec
+    r = _Rows(rec, np.flatnonzero(rec["tag"] == 0x55))
     q = r["q"].astype(np.float64) / 3600.0
     e = r["e"].astype(np.float64) / 3600.0
     cols = {
@@ -393,7 +410,7 @@ def _nda_bts91(path: Path, mm: mmap.mmap) -> dict[str, Any]:
         "discharge_energy": np.where(e < 0, -e, 0.0),
     }
     if len(r):
-        secs = int(r["date_s"][0]) + 1e-9 * int(r["date_ns"][0])
+        secs = int(r.first("date_s")) + 1e-9 * int(r.first("date_ns"))
         cols["start_time"] = _local(datetime.fromtimestamp(secs, UTC))
     return cols
 
@@ -442,8 +459,7 @@ def _ndc5(path: Path, buf: bytes) -> dict[str, Any]:
     npg = _pages(path, buf, "data.ndc")
     pages = np.frombuffer(buf, dtype=np.uint8, offset=_PAGE).reshape(npg, _PAGE)
     rec = pages[:, 125 : 125 + 45 * 87].reshape(-1).view(_NDC5)
-    r = rec[rec["tag"] == 0x55]
-    del rec, pages
+    r = _Rows(rec, np.flatnonzero(rec["tag"] == 0x55))
     rng = r["range"]
     uniq = np.unique(rng)
     if not all(int(u) in _RANGE_SCALE for u in uniq):
@@ -463,12 +479,9 @@ def _ndc5(path: Path, buf: bytes) -> dict[str, Any]:
     }
     cols["step"] = _count_changes(cols["step_index"])
     if len(r):
-        f = r[0]
+        f = {k: int(r.first(k)) for k in ("year", "month", "day", "hour", "minute", "second")}
         try:
-            t0 = datetime(
-                int(f["year"]), int(f["month"]), int(f["day"]), int(f["hour"]),
-                int(f["minute"]), int(f["second"]),
-            )  # fmt: skip
+            t0 = datetime(**f)
         except ValueError as exc:
             raise _UnsupportedError(f"first record date: {exc}") from exc
         import pandas as pd
@@ -523,7 +536,7 @@ def _ndc17_merge(path: Path, vi: tuple, run_buf: bytes, step_buf: bytes) -> dict
         path,
         "Neware .ndax runInfo refers to a step missing from data_step.ndc",
     )
-    srow = steps[step - 1]
+    srow = _Rows(steps, step - 1)
     cols: dict[str, Any] = {
         "index": index,
         "step": step,
