@@ -106,14 +106,14 @@ def test_other_versions_fall_back_to_newarenda(cyclers: Path, tmp_path: Path) ->
     raw[1027] = 99  # status byte of the first BTS 9.1 record
     bad = tmp_path / "status99.nda"
     bad.write_bytes(bytes(raw))
-    with pytest.raises(NakcellFileError, match="status99.nda"):
+    with pytest.raises(NakcellFileError, match=r"status99\.nda"):
         read(bad)
     # a version byte other than 130 is handed to NewareNDA, which reads .nda 29 and 130 only
     raw = bytearray((cyclers / "TestFile.nda").read_bytes())
     raw[14] = 31
     old = tmp_path / "v31.nda"
     old.write_bytes(bytes(raw))
-    with pytest.raises(NakcellFileError, match="v31.nda"):
+    with pytest.raises(NakcellFileError, match=r"v31\.nda"):
         read(old)
 
 
