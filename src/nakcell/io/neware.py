@@ -182,7 +182,8 @@ def _read(path: Path, fmt: str, what: str) -> CyclerData:
     path = Path(path)
     with file_errors(path, what):
         try:
-            cols = decode_nda(path) if fmt == "neware_nda" else decode_ndax(path)
+            decode = decode_nda if fmt == "neware_nda" else decode_ndax
+            cols = decode(path, combined=True)
             meta: dict[str, Any] = {"instrument": "Neware", "reader": "nakcell"}
             if cols.get("start_time"):
                 meta["start_time"] = cols["start_time"]
@@ -220,21 +221,17 @@ def _read_newarenda(path: Path, what: str) -> tuple[Any, dict[str, Any]]:
 
 
 def _table_from_columns(cols: dict[str, Any]) -> Any:
-    """Tidy table from decoded columns (mA, mAh, mWh, step time s)."""
-    for unused in ("index", "step_index", "start_time"):
-        cols.pop(unused, None)
-    current = cols.pop("current") * 1e-3
+    """Tidy table from decoded columns (mA, mAh, mWh, step time s); consumes ``cols``."""
+    _combine(cols)
+    cols.pop("start_time", None)
+    current = cols.pop("current")
+    current *= 1e-3  # mA -> A, in place: the decoded array is ours
     st = step_type_from_current(current)
-    rest = cols.pop("rest") if "rest" in cols else np.isin(cols.pop("status"), (4,))
+    rest = cols.pop("rest") if "rest" in cols else cols.pop("status") == 4  # 4 = Rest
     st[rest] = REST
     del rest
     step_id = cols.pop("step")
     time_s = _test_time(cols.pop("time"), step_id)
-    if "capacity" not in cols:
-        cols["capacity"] = np.abs(cols.pop("charge_capacity"))
-        cols["capacity"] += np.abs(cols.pop("discharge_capacity"))
-        cols["energy"] = np.abs(cols.pop("charge_energy"))
-        cols["energy"] += np.abs(cols.pop("discharge_energy"))
     cap = cols.pop("capacity")
     cap *= 1e-3
     en = cols.pop("energy")
@@ -258,13 +255,14 @@ def _test_time(time: np.ndarray, step_id: np.ndarray) -> np.ndarray:
     step time (restarting at each step); in the latter case each step's clock is offset by
     the durations of the steps before it.
     """
-    if len(time) < 2 or bool(np.all(np.diff(time) >= -1e-3)):
+    if len(time) < 2 or not bool(np.any(time[1:] < time[:-1] - 1e-3)):
         return time
     starts = step_starts(step_id)
     ends = np.r_[starts[1:] - 1, len(step_id) - 1]
     offsets = np.r_[0.0, np.cumsum(time[ends])[:-1]]
     lengths = np.diff(np.r_[starts, len(step_id)])
-    return time + np.repeat(offsets, lengths)
+    time += np.repeat(offsets, lengths)
+    return time
 
 
 # ---------------------------------------------------------------------------- helpers
@@ -318,7 +316,7 @@ def _local(dt: datetime) -> str:
 # ---------------------------------------------------------------------------- .nda
 
 
-def decode_nda(path: Path) -> dict[str, Any]:
+def decode_nda(path: Path, combined: bool = False) -> dict[str, Any]:
     """Decode a v130 .nda into NewareNDA-unit columns (s, V, mA, mAh, mWh).
 
     Keys: index, step_index, status, step, cycle, time (step time, s), voltage, current,
@@ -349,7 +347,7 @@ def decode_nda(path: Path) -> dict[str, Any]:
                 cols[k] = a[keep]
     cols["step"] = _count_changes(cols["step_index"])
     cols["cycle"] = _software_cycle(cols["status"])
-    return cols
+    return _combine(cols) if combined else cols
 
 
 def _nda_bts90(path: Path, mm: mmap.mmap) -> dict[str, Any]:
@@ -418,7 +416,7 @@ def _nda_bts91(path: Path, mm: mmap.mmap) -> dict[str, Any]:
 # ---------------------------------------------------------------------------- .ndax
 
 
-def decode_ndax(path: Path) -> dict[str, Any]:
+def decode_ndax(path: Path, combined: bool = False) -> dict[str, Any]:
     """Decode an .ndax (ndc v5, or v17 data + runInfo + step) into NewareNDA-unit columns.
 
     Members are read from the zip into memory one at a time (nothing is extracted to
@@ -437,14 +435,27 @@ def decode_ndax(path: Path) -> dict[str, Any]:
         elif ver == 17 and ftype == 1 and split:
             vi = _ndc17_data(path, data)
             del data
-            run = zf.read("data_runInfo.ndc")
+            run = zf.read("data_runInfo.ndc")  # small members: 100-byte rows per interval
             step = zf.read("data_step.ndc")
-            cols = _ndc17_merge(path, vi, run, step)
+            cols = _ndc17_merge(path, vi, run, step, combined)
         else:
             raise _UnsupportedError(f"ndc version {ver} file type {ftype}")
     require(len(cols["time"]) > 0, path, "Neware .ndax file with no data records")
     _check_status(path, cols["status"])
     cols["cycle"] = _software_cycle(cols["status"])
+    return _combine(cols) if combined else cols
+
+
+def _combine(cols: dict[str, Any]) -> dict[str, Any]:
+    """Keep only what the tidy table needs; capacity = |charge| + |discharge| (same for
+    energy), computed in place."""
+    for unused in ("index", "step_index"):
+        cols.pop(unused, None)
+    for kind in ("capacity", "energy"):
+        if kind not in cols:
+            a = np.abs(cols.pop(f"charge_{kind}"))
+            a += np.abs(cols.pop(f"discharge_{kind}"))
+            cols[kind] = a
     return cols
 
 
@@ -501,8 +512,17 @@ def _ndc17_data(path: Path, buf: bytes) -> tuple[np.ndarray, np.ndarray, np.ndar
     return keep + 1, v, i.astype(np.float64)
 
 
-def _ndc17_merge(path: Path, vi: tuple, run_buf: bytes, step_buf: bytes) -> dict[str, Any]:
+def _ndc17_merge(
+    path: Path, vi: tuple, run_buf: bytes, step_buf: bytes, combined: bool
+) -> dict[str, Any]:
+    """Join data (V, I per record index) with runInfo and step as NewareNDA does.
+
+    runInfo left-joined on record index, its step forward-filled, then the step table
+    joined on step; rows without runInfo filled by :func:`_fill_gaps`. Temporaries are
+    dropped as soon as used: the peak is a few columns, not the full NewareNDA frame.
+    """
     index, voltage, current = vi
+    del vi
     for buf, member, ft in ((run_buf, "data_runInfo.ndc", 18), (step_buf, "data_step.ndc", 7)):
         require(len(buf) >= 3, path, f"Neware .ndax {member} shorter than its header")
         if buf[0] != ft or buf[2] != 17:
@@ -510,7 +530,7 @@ def _ndc17_merge(path: Path, vi: tuple, run_buf: bytes, step_buf: bytes) -> dict
     npg = _pages(path, run_buf, "data_runInfo.ndc")
     pages = np.frombuffer(run_buf, dtype=np.uint8, offset=_PAGE).reshape(npg, _PAGE)
     run = pages[:, 132 : 132 + 39 * 100].reshape(-1).view(_NDC17_RUN)
-    run = run[run["index"] != 0]
+    run = run[run["index"] != 0]  # small: runInfo has one row per logged interval
     run_step = _count_changes(run["step"])  # NewareNDA counts changes before de-duplicating
     r_idx, first = np.unique(run["index"], return_index=True)  # first of repeated indices
     run, run_step = run[first], run_step[first]
@@ -519,66 +539,87 @@ def _ndc17_merge(path: Path, vi: tuple, run_buf: bytes, step_buf: bytes) -> dict
     steps = pages[:, 132 : 132 + 39 * 100].reshape(-1).view(_NDC17_STEP)
     steps = steps[steps["index"] != 0]
     del pages
-
-    # left join data <- runInfo on record index
-    pos = np.searchsorted(r_idx, index)
-    pos[pos >= len(r_idx)] = 0
-    hit = (r_idx[pos] == index) if len(r_idx) else np.zeros(len(index), bool)
     require(len(index) > 0, path, "Neware .ndax data.ndc with no records")
+    require(len(r_idx) > 0, path, "Neware .ndax data_runInfo.ndc with no records")
+
+    # left join on record index, then forward fill: src = runInfo row of the last hit
+    pos = np.searchsorted(r_idx, index)
+    np.minimum(pos, len(r_idx) - 1, out=pos)
+    hit = r_idx[pos] == index
+    del index
     if not bool(hit[0]):
         raise _UnsupportedError("first data record has no runInfo")
-    # forward fill: each row takes the last runInfo row at or before it
-    last = np.maximum.accumulate(np.where(hit, np.arange(len(index)), 0))
+    last = np.arange(len(hit))
+    last[~hit] = 0
+    np.maximum.accumulate(last, out=last)  # row of the last runInfo hit at or before
     src = pos[last]
+    del pos
     step = run_step[src]
     require(
         bool(np.all(step <= len(steps))),
         path,
         "Neware .ndax runInfo refers to a step missing from data_step.ndc",
     )
-    srow = _Rows(steps, step - 1)
-    cols: dict[str, Any] = {
-        "index": index,
-        "step": step,
-        "step_index": srow["step_index"].astype(np.int64),
-        "status": srow["status"].astype(np.int64),
-        "voltage": voltage,
-        "current": current,
-    }
-    t = run["time_ms"][src] / 1000.0
-    dt = run["dt_ms"][src] / 1000.0
-    fill = {
-        k: run[f][src].astype(np.float64) * 1000.0
-        for k, f in (
-            ("charge_capacity", "qc"),
-            ("discharge_capacity", "qd"),
-            ("charge_energy", "ec"),
-            ("discharge_energy", "ed"),
-        )
-    }
-    if not bool(hit.all()):
-        # NewareNDA _data_interpolation: rows without runInfo continue from the last one,
-        # time by its dt per row, capacity and energy by dt * I (* V) per row.
-        miss = ~hit
-        grp_start = last  # row of the last runInfo hit
-        k = np.arange(len(index))
-        nrows = k - grp_start  # rows since that hit (0 on hits)
-        t = t + nrows * dt
-        dq = np.where(miss, dt * current / 3600.0, 0.0)
-        de = dq * voltage
-        cq, ce = np.cumsum(dq), np.cumsum(de)
-        inc_q = cq - cq[grp_start]
-        inc_e = ce - ce[grp_start]
-        fill["charge_capacity"] = np.abs(fill["charge_capacity"]) + np.clip(inc_q, 0, None)
-        fill["discharge_capacity"] = np.abs(fill["discharge_capacity"]) - np.clip(inc_q, None, 0)
-        fill["charge_energy"] = np.abs(fill["charge_energy"]) + np.clip(inc_e, 0, None)
-        fill["discharge_energy"] = np.abs(fill["discharge_energy"]) - np.clip(inc_e, None, 0)
-    cols["time"] = t
-    cols.update(fill)
+    step -= 1
+    cols: dict[str, Any] = {"status": steps["status"][step].astype(np.int64)}
+    if not combined:
+        cols["step_index"] = steps["step_index"][step].astype(np.int64)
+    step += 1
+    cols["step"] = step
+    cols["time"] = run["time_ms"][src] / 1000.0
+    gaps = not bool(hit.all())
+    if gaps:
+        # time continues from the last runInfo row by its dt per row (NewareNDA
+        # _data_interpolation); capacity and energy by dt * I and dt * I * V per row
+        dt = run["dt_ms"][src] / 1000.0
+        rows_since = np.arange(len(hit), dtype=np.float64)
+        rows_since -= last
+        rows_since *= dt
+        cols["time"] += rows_since
+        del rows_since
+        dq = dt
+        dq *= current
+        dq /= 3600.0
+        dq[hit] = 0.0
+        dq_sum = _since_last(dq, last)
+        dq *= voltage
+        de_sum = _since_last(dq, last)
+        del dq
+    for name, field, cum in (
+        ("charge_capacity", "qc", "q"),
+        ("discharge_capacity", "qd", "-q"),
+        ("charge_energy", "ec", "e"),
+        ("discharge_energy", "ed", "-e"),
+    ):
+        a = run[field][src].astype(np.float64)
+        a *= 1000.0  # Ah, Wh -> mAh, mWh
+        if gaps:
+            np.abs(a, out=a)
+            inc = dq_sum if cum.endswith("q") else de_sum
+            a += np.clip(-inc, 0, None) if cum.startswith("-") else np.clip(inc, 0, None)
+        if combined:
+            kind = "capacity" if name.endswith("capacity") else "energy"
+            if kind in cols:
+                np.abs(cols[kind], out=cols[kind])
+                cols[kind] += np.abs(a, out=a)
+            else:
+                cols[kind] = a
+        else:
+            cols[name] = a
+        del a
+    cols["voltage"] = voltage
+    cols["current"] = current
     f0 = run[src[0]]
     secs = int(f0["unix"]) + int(f0["msec"]) / 1000.0
     cols["start_time"] = _local(datetime.fromtimestamp(secs, UTC))
     return cols
+
+
+def _since_last(x: np.ndarray, last: np.ndarray) -> np.ndarray:
+    """Sum of ``x`` over the rows after ``last`` (the last runInfo hit) up to each row."""
+    c = np.cumsum(x)
+    c -= c[last]
+    return c
 
 
 def _ndax_meta(path: Path) -> dict[str, Any]:
