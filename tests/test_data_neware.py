@@ -76,7 +76,7 @@ def test_table_equals_newarenda_pipeline(
     ours = read(path)
     assert ours.meta["reader"] == "nakcell"
 
-    def unsupported(_: Path) -> dict:
+    def unsupported(_: Path, combined: bool = False) -> dict:
         raise neware._UnsupportedError("forced")
 
     monkeypatch.setattr(neware, "decode_nda", unsupported)
