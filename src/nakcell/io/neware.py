@@ -419,25 +419,27 @@ def _nda_bts91(path: Path, mm: mmap.mmap) -> dict[str, Any]:
 def decode_ndax(path: Path, combined: bool = False) -> dict[str, Any]:
     """Decode an .ndax (ndc v5, or v17 data + runInfo + step) into NewareNDA-unit columns.
 
-    Members are read from the zip into memory one at a time (nothing is extracted to
-    disk). Same keys as :func:`decode_nda`. Raises :class:`_UnsupportedError` otherwise.
+    Members are streamed from the zip a few pages at a time (nothing is extracted to
+    disk, no member is held whole). Same keys as :func:`decode_nda`. Raises
+    :class:`_UnsupportedError` for versions not decoded here.
     """
     with zipfile.ZipFile(path) as zf:
         names = set(zf.namelist())
         if "data.ndc" not in names:
             raise _UnsupportedError("no data.ndc")
-        data = zf.read("data.ndc")
-        require(len(data) >= 3, path, "Neware .ndax data.ndc shorter than its header")
-        ftype, ver = data[0], data[2]
+        ftype, ver = _ndc_kind(path, zf, "data.ndc")
         split = {"data_runInfo.ndc", "data_step.ndc"} <= names
         if ver == 5 and ftype == 1 and not split:
-            cols = _ndc5(path, data)
+            cols = _ndc5(path, _records(path, zf, "data.ndc", 125, 45, _NDC5, "tag", 0x55))
         elif ver == 17 and ftype == 1 and split:
-            vi = _ndc17_data(path, data)
-            del data
-            run = zf.read("data_runInfo.ndc")  # small members: 100-byte rows per interval
-            step = zf.read("data_step.ndc")
-            cols = _ndc17_merge(path, vi, run, step, combined)
+            vi = _ndc17_data(path, zf)
+            for member, ft in (("data_runInfo.ndc", 18), ("data_step.ndc", 7)):
+                if _ndc_kind(path, zf, member) != (ft, 17):
+                    raise _UnsupportedError(f"{member}: not ndc v17 type {ft}")
+            # runInfo / step: 100-byte records, one per logged interval / step (index 0 = empty)
+            run = _records(path, zf, "data_runInfo.ndc", 132, 39, _NDC17_RUN, "index", None)
+            steps = _records(path, zf, "data_step.ndc", 132, 39, _NDC17_STEP, "index", None)
+            cols = _ndc17_merge(path, vi, run, steps, combined)
         else:
             raise _UnsupportedError(f"ndc version {ver} file type {ftype}")
     require(len(cols["time"]) > 0, path, "Neware .ndax file with no data records")
@@ -459,38 +461,73 @@ def _combine(cols: dict[str, Any]) -> dict[str, Any]:
     return cols
 
 
-def _pages(path: Path, buf: bytes, member: str) -> int:
-    require(len(buf) >= _PAGE, path, f"Neware .ndax {member} shorter than its 4096-byte header")
-    if len(buf) % _PAGE:
-        raise _UnsupportedError(f"{member}: partial page")
-    return len(buf) // _PAGE - 1
+def _ndc_kind(path: Path, zf: zipfile.ZipFile, member: str) -> tuple[int, int]:
+    """(file type, ndc version): bytes 0 and 2 of an .ndc member."""
+    with zf.open(member) as fh:
+        head = fh.read(3)
+    require(len(head) == 3, path, f"Neware .ndax {member} shorter than its header")
+    return head[0], head[2]
 
 
-def _ndc5(path: Path, buf: bytes) -> dict[str, Any]:
-    npg = _pages(path, buf, "data.ndc")
-    pages = np.frombuffer(buf, dtype=np.uint8, offset=_PAGE).reshape(npg, _PAGE)
-    rec = pages[:, 125 : 125 + 45 * 87].reshape(-1).view(_NDC5)
-    r = _Rows(rec, np.flatnonzero(rec["tag"] == 0x55))
-    rng = r["range"]
+def _pages(path: Path, zf: zipfile.ZipFile, member: str, chunk: int = 4) -> Any:
+    """Yield the 4096-byte pages after an .ndc member's 4096-byte header, ``chunk`` pages
+    at a time, as (k, 4096) uint8 arrays."""
+    with zf.open(member) as fh:
+        head = fh.read(_PAGE)
+        require(len(head) == _PAGE, path, f"Neware .ndax {member} shorter than its header")
+        while buf := fh.read(chunk * _PAGE):
+            if len(buf) % _PAGE:
+                raise _UnsupportedError(f"{member}: partial page")
+            yield np.frombuffer(buf, dtype=np.uint8).reshape(-1, _PAGE)
+
+
+def _records(
+    path: Path,
+    zf: zipfile.ZipFile,
+    member: str,
+    start: int,
+    per_page: int,
+    dtype: np.dtype,
+    key: str,
+    value: int | None,
+) -> dict[str, np.ndarray]:
+    """Fields of the records packed ``per_page`` to a page from byte ``start`` whose
+    ``key`` field equals ``value`` (or, for None, is non-zero); one array per field."""
+    parts: dict[str, list[np.ndarray]] = {f: [] for f in dtype.names or ()}
+    for pages in _pages(path, zf, member):
+        rec = pages[:, start : start + per_page * dtype.itemsize].reshape(-1).view(dtype)
+        sel = np.flatnonzero(rec[key] != 0 if value is None else rec[key] == value)
+        for f, lst in parts.items():
+            lst.append(rec[f][sel])
+    return {f: np.concatenate(lst) if lst else np.zeros(0, dtype[f]) for f, lst in parts.items()}
+
+
+def _ndc5(path: Path, r: dict[str, np.ndarray]) -> dict[str, Any]:
+    rng = r.pop("range")
     uniq = np.unique(rng)
     if not all(int(u) in _RANGE_SCALE for u in uniq):
         raise _UnsupportedError("unknown current range")
     scale = np.array([_RANGE_SCALE[int(u)] for u in uniq])[np.searchsorted(uniq, rng)]
     cols: dict[str, Any] = {
-        "index": r["index"].astype(np.int64),
-        "step_index": r["step_index"].astype(np.int64),
-        "status": r["status"].astype(np.int64),
-        "time": r["time_ms"] / 1000.0,
-        "voltage": r["v"] / 10000.0,
-        "current": r["i"] * scale,
-        "charge_capacity": r["qc"] * scale / 3600.0,
-        "discharge_capacity": r["qd"] * scale / 3600.0,
-        "charge_energy": r["ec"] * scale / 3600.0,
-        "discharge_energy": r["ed"] * scale / 3600.0,
+        "index": r.pop("index").astype(np.int64),
+        "step_index": r.pop("step_index").astype(np.int64),
+        "status": r.pop("status").astype(np.int64),
+        "time": r.pop("time_ms") / 1000.0,
+        "voltage": r.pop("v") / 10000.0,
+        "current": r.pop("i") * scale,
     }
+    for name, field in (
+        ("charge_capacity", "qc"),
+        ("discharge_capacity", "qd"),
+        ("charge_energy", "ec"),
+        ("discharge_energy", "ed"),
+    ):
+        a = r.pop(field) * scale
+        a /= 3600.0  # mA s -> mAh
+        cols[name] = a
     cols["step"] = _count_changes(cols["step_index"])
-    if len(r):
-        f = {k: int(r.first(k)) for k in ("year", "month", "day", "hour", "minute", "second")}
+    if len(cols["time"]):
+        f = {k: int(r[k][0]) for k in ("year", "month", "day", "hour", "minute", "second")}
         try:
             t0 = datetime(**f)
         except ValueError as exc:
@@ -501,44 +538,37 @@ def _ndc5(path: Path, buf: bytes) -> dict[str, Any]:
     return cols
 
 
-def _ndc17_data(path: Path, buf: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(index, V, mA) of the non-empty (V != 0) slots of a v17 type-1 data.ndc."""
-    npg = _pages(path, buf, "data.ndc")
-    pages = np.frombuffer(buf, dtype=np.uint8, offset=_PAGE).reshape(npg, _PAGE)
-    vi = pages[:, 132 : _PAGE - 4].reshape(-1).view("<f4").reshape(-1, 2)
-    keep = np.flatnonzero(vi[:, 0] != 0)
-    v = vi[keep, 0].astype(np.float64)
-    i = vi[keep, 1] * 1000.0
-    return keep + 1, v, i.astype(np.float64)
+def _ndc17_data(path: Path, zf: zipfile.ZipFile) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(index, V, mA) of the non-empty (V != 0) slots of a v17 type-1 data.ndc: float32
+    (V, A) pairs in bytes 132..4092 of each page, index = position + 1."""
+    idx, vs, cs = [], [], []
+    n = 0
+    for pages in _pages(path, zf, "data.ndc"):
+        vi = pages[:, 132 : _PAGE - 4].reshape(-1).view("<f4").reshape(-1, 2)
+        keep = np.flatnonzero(vi[:, 0] != 0)
+        idx.append(keep + (n + 1))
+        vs.append(vi[keep, 0].astype(np.float64))
+        c = vi[keep, 1].astype(np.float64)
+        c *= 1000.0  # A -> mA
+        cs.append(c)
+        n += len(vi)
+    cat = [np.concatenate(x) if x else np.zeros(0) for x in (idx, vs, cs)]
+    return cat[0], cat[1], cat[2]
 
 
-def _ndc17_merge(
-    path: Path, vi: tuple, run_buf: bytes, step_buf: bytes, combined: bool
-) -> dict[str, Any]:
+def _ndc17_merge(path: Path, vi: tuple, run: dict, steps: dict, combined: bool) -> dict[str, Any]:
     """Join data (V, I per record index) with runInfo and step as NewareNDA does.
 
     runInfo left-joined on record index, its step forward-filled, then the step table
-    joined on step; rows without runInfo filled by :func:`_fill_gaps`. Temporaries are
-    dropped as soon as used: the peak is a few columns, not the full NewareNDA frame.
+    joined on step; rows without runInfo filled as NewareNDA's _data_interpolation does.
+    Temporaries are dropped as soon as used: the peak is a few columns, not a full frame.
     """
     index, voltage, current = vi
     del vi
-    for buf, member, ft in ((run_buf, "data_runInfo.ndc", 18), (step_buf, "data_step.ndc", 7)):
-        require(len(buf) >= 3, path, f"Neware .ndax {member} shorter than its header")
-        if buf[0] != ft or buf[2] != 17:
-            raise _UnsupportedError(f"{member}: ndc version {buf[2]} file type {buf[0]}")
-    npg = _pages(path, run_buf, "data_runInfo.ndc")
-    pages = np.frombuffer(run_buf, dtype=np.uint8, offset=_PAGE).reshape(npg, _PAGE)
-    run = pages[:, 132 : 132 + 39 * 100].reshape(-1).view(_NDC17_RUN)
-    run = run[run["index"] != 0]  # small: runInfo has one row per logged interval
     run_step = _count_changes(run["step"])  # NewareNDA counts changes before de-duplicating
     r_idx, first = np.unique(run["index"], return_index=True)  # first of repeated indices
-    run, run_step = run[first], run_step[first]
-    npg = _pages(path, step_buf, "data_step.ndc")
-    pages = np.frombuffer(step_buf, dtype=np.uint8, offset=_PAGE).reshape(npg, _PAGE)
-    steps = pages[:, 132 : 132 + 39 * 100].reshape(-1).view(_NDC17_STEP)
-    steps = steps[steps["index"] != 0]
-    del pages
+    run = {f: a[first] for f, a in run.items()}
+    run_step = run_step[first]
     require(len(index) > 0, path, "Neware .ndax data.ndc with no records")
     require(len(r_idx) > 0, path, "Neware .ndax data_runInfo.ndc with no records")
 
@@ -556,7 +586,7 @@ def _ndc17_merge(
     del pos
     step = run_step[src]
     require(
-        bool(np.all(step <= len(steps))),
+        bool(np.all(step <= len(steps["index"]))),
         path,
         "Neware .ndax runInfo refers to a step missing from data_step.ndc",
     )
@@ -609,8 +639,7 @@ def _ndc17_merge(
         del a
     cols["voltage"] = voltage
     cols["current"] = current
-    f0 = run[src[0]]
-    secs = int(f0["unix"]) + int(f0["msec"]) / 1000.0
+    secs = int(run["unix"][src[0]]) + int(run["msec"][src[0]]) / 1000.0
     cols["start_time"] = _local(datetime.fromtimestamp(secs, UTC))
     return cols
 
