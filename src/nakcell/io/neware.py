@@ -321,7 +321,9 @@ def decode_nda(path: Path, combined: bool = False) -> dict[str, Any]:
 
     Keys: index, step_index, status, step, cycle, time (step time, s), voltage, current,
     charge_capacity, discharge_capacity, charge_energy, discharge_energy, start_time.
-    Raises :class:`_UnsupportedError` for versions not decoded here.
+    With ``combined`` only what the tidy table needs is kept, capacity and energy as
+    |charge| + |discharge| (mAh, mWh). Raises :class:`_UnsupportedError` for versions not
+    decoded here (the caller then uses NewareNDA).
     """
     with open(path, "rb") as fh:
         size = fh.seek(0, 2)
@@ -392,7 +394,9 @@ def _nda_bts91(path: Path, mm: mmap.mmap) -> dict[str, Any]:
     n = (len(mm) - 1024) // reclen
     dt = _record(reclen, _BTS91_FIELDS)
     rec = np.frombuffer(mm, dtype=dt, count=n, offset=1024)
-    r = _Rows(rec, np.flatnonzero(rec["tag"] == 0x55))
+    tag = rec["tag"]
+    ends = np.flatnonzero(tag == 0x81)  # as in BTS 9.0: a 0x81 record ends the data
+    r = _Rows(rec, np.flatnonzero(tag[: ends[0] if len(ends) else n] == 0x55))
     q = r["q"].astype(np.float64) / 3600.0
     e = r["e"].astype(np.float64) / 3600.0
     cols = {
