@@ -172,3 +172,16 @@ def test_magic_bytes_followed_by_garbage(scratch: Path) -> None:
         _check(scratch / "magic.bin", head + tail)
 
     run()
+
+
+@pytest.mark.parametrize("fmt", ["neware_nda", "neware_ndax"])
+def test_neware_seeds_reach_nakcell_decoder(
+    fmt: str, seeds: dict[str, bytes], scratch: Path
+) -> None:
+    """The Neware seeds above are decoded by nakcell's own parser (not the NewareNDA
+    fallback), so the truncation and flip cases exercise it; flips inside the compressed
+    .ndax mostly stop at the zip CRC, so tests/test_data_neware.py also fuzzes the .ndc
+    members themselves."""
+    p = scratch / f"seed{_ext(fmt)}"
+    p.write_bytes(seeds[fmt])
+    assert read(p).meta["reader"] == "nakcell"

@@ -1,0 +1,203 @@
+"""nakcell's own Neware .nda/.ndax decoder against NewareNDA (an independent implementation
+of the same formats), on every Neware file in ../shared/data/cyclers."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from nakcell.errors import NakcellFileError
+from nakcell.io import COLUMNS, CyclerData, neware, read
+
+NEWARE = [
+    "2-1-6_61[07005012].nda",  # v130, BTS 9.0 records
+    "TestFile.nda",  # v130, BTS 9.1 records
+    "test.ndax",  # ndc v5
+    "20260302_IFE_BTS85_2_9_8_1.ndax",  # ndc v17: data + runInfo + step members
+]
+# NewareNDA column -> our decoded column (same units: s, V, mA, mAh, mWh)
+PAIRS = {
+    "Step": "step",
+    "Step_Index": "step_index",
+    "Cycle": "cycle",
+    "Time": "time",
+    "Voltage": "voltage",
+    "Current(mA)": "current",
+    "Charge_Capacity(mAh)": "charge_capacity",
+    "Discharge_Capacity(mAh)": "discharge_capacity",
+    "Charge_Energy(mWh)": "charge_energy",
+    "Discharge_Energy(mWh)": "discharge_energy",
+}
+
+
+@pytest.fixture(scope="module")
+def cyclers(shared_data: Path) -> Path:
+    d = shared_data / "cyclers"
+    for name in NEWARE:
+        assert (d / name).is_file(), f"missing shared file {name}"
+    return d
+
+
+def _decode(path: Path) -> dict:
+    return (neware.decode_nda if path.suffix == ".nda" else neware.decode_ndax)(path)
+
+
+@pytest.mark.parametrize("name", NEWARE)
+def test_decoded_columns_equal_newarenda(name: str, cyclers: Path) -> None:
+    import NewareNDA
+
+    ref = NewareNDA.read(str(cyclers / name))
+    ours = _decode(cyclers / name)
+    assert len(ours["time"]) == len(ref) > 1000
+    for theirs, mine in PAIRS.items():
+        x = ref[theirs].to_numpy(np.float64)
+        y = np.asarray(ours[mine], dtype=np.float64)
+        # NewareNDA stores float32: agreement to float32 precision
+        scale = max(1.0, float(np.abs(x).max()))
+        np.testing.assert_allclose(y, x, rtol=1e-6, atol=1e-7 * scale, err_msg=theirs)
+    status = np.array([neware.STATUS_NAMES[s] for s in ours["status"]])
+    assert (status == ref["Status"].astype(str).to_numpy()).all()
+    assert ours["start_time"] == ref["Timestamp"].iloc[0].isoformat()
+
+
+@pytest.mark.parametrize("name", NEWARE)
+def test_table_equals_newarenda_pipeline(
+    name: str, cyclers: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Our decoder and the NewareNDA fallback give the same tidy table and start time."""
+    path = cyclers / name
+    ours = read(path)
+    assert ours.meta["reader"] == "nakcell"
+
+    def unsupported(_: Path, combined: bool = False) -> dict:
+        raise neware._UnsupportedError("forced")
+
+    monkeypatch.setattr(neware, "decode_nda", unsupported)
+    monkeypatch.setattr(neware, "decode_ndax", unsupported)
+    ref = read(path)
+    assert ref.meta["reader"] == "NewareNDA"
+    assert {k: v for k, v in ours.meta.items() if k != "reader"} == {
+        k: v for k, v in ref.meta.items() if k != "reader"
+    }
+    a, b = ours.data, ref.data
+    assert list(a.columns) == list(COLUMNS) and len(a) == len(b)
+    for col in ("cycle", "step"):
+        np.testing.assert_array_equal(a[col].to_numpy(), b[col].to_numpy(), err_msg=col)
+    assert (a["step_type"].astype(str) == b["step_type"].astype(str)).all()
+    for col in ("current_A", "voltage_V", "capacity_Ah", "energy_Wh", "time_s"):
+        x, y = b[col].to_numpy(), a[col].to_numpy()
+        # float32 in NewareNDA; time_s sums float32 step times over many steps
+        atol = 1e-6 * max(1.0, float(np.abs(x).max()))
+        np.testing.assert_allclose(y, x, rtol=1e-6, atol=atol, err_msg=col)
+
+
+def test_other_versions_fall_back_to_newarenda(cyclers: Path, tmp_path: Path) -> None:
+    """An unknown status code is not decoded by nakcell; NewareNDA then refuses the file
+    too (KeyError in its state table), which surfaces as a NakcellFileError naming it."""
+    raw = bytearray((cyclers / "TestFile.nda").read_bytes())
+    assert raw[1024] == 0x55 and raw[1027] in neware.STATUS_NAMES
+    raw[1027] = 99  # status byte of the first BTS 9.1 record
+    bad = tmp_path / "status99.nda"
+    bad.write_bytes(bytes(raw))
+    with pytest.raises(NakcellFileError, match=r"status99\.nda"):
+        read(bad)
+    # a version byte other than 130 is handed to NewareNDA, which reads .nda 29 and 130 only
+    raw = bytearray((cyclers / "TestFile.nda").read_bytes())
+    raw[14] = 31
+    old = tmp_path / "v31.nda"
+    old.write_bytes(bytes(raw))
+    with pytest.raises(NakcellFileError, match=r"v31\.nda"):
+        read(old)
+
+
+def _rezip(src: Path, member: bytes | None, name: str) -> bytes:
+    """The .ndax with one member replaced (stored, so flips reach the decoder, not the CRC)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(out, "w") as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename == name and member is not None:
+                data = member
+            zout.writestr(info.filename, data, compress_type=zipfile.ZIP_STORED)
+    return out.getvalue()
+
+
+def _check(path: Path) -> None:
+    try:
+        out = read(path)
+        assert isinstance(out, CyclerData)
+        assert list(out.data.columns) == list(COLUMNS)
+    except NakcellFileError as exc:
+        assert str(exc).startswith(str(path))
+
+
+# (file, member inside an .ndax or None for the file itself)
+FUZZ = [
+    ("2-1-6_61[07005012].nda", None),
+    ("TestFile.nda", None),
+    ("test.ndax", "data.ndc"),
+    ("20260302_IFE_BTS85_2_9_8_1.ndax", "data.ndc"),
+    ("20260302_IFE_BTS85_2_9_8_1.ndax", "data_runInfo.ndc"),
+    ("20260302_IFE_BTS85_2_9_8_1.ndax", "data_step.ndc"),
+]
+
+
+@pytest.mark.parametrize(("name", "member"), FUZZ)
+def test_decoder_survives_flips_and_cuts(
+    name: str, member: str | None, cyclers: Path, tmp_path: Path
+) -> None:
+    """Bit flips and truncation inside the decoded bytes (for .ndax: inside the .ndc
+    member, re-zipped uncompressed) give a table or a NakcellFileError naming the file."""
+    src = cyclers / name
+    raw = src.read_bytes() if member is None else zipfile.ZipFile(src).read(member)
+    target = tmp_path / f"fuzz{src.suffix}"
+
+    def write(data: bytes) -> None:
+        target.write_bytes(data if member is None else _rezip(src, data, member))
+
+    write(raw)
+    assert read(target).meta["reader"] == "nakcell"  # the seed goes through our decoder
+
+    @settings(
+        max_examples=15,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+    )
+    @given(
+        flips=st.lists(
+            st.tuples(
+                st.one_of(st.integers(0, min(8191, len(raw) - 1)), st.integers(0, len(raw) - 1)),
+                st.integers(0, 7),
+            ),
+            min_size=1,
+            max_size=16,
+        ),
+        cut=st.one_of(st.none(), st.integers(0, len(raw) - 1)),
+    )
+    def run(flips: list[tuple[int, int]], cut: int | None) -> None:
+        b = bytearray(raw)
+        for pos, bit in flips:
+            b[pos] ^= 1 << bit
+        write(bytes(b[:cut] if cut is not None else b))
+        _check(target)
+
+    run()
+
+
+def test_decoded_time_is_step_time_and_test_time_is_monotone(cyclers: Path) -> None:
+    """_test_time lays the step clocks end to end (never decreasing across the file)."""
+    path = cyclers / "test.ndax"
+    cols = _decode(path)
+    assert (np.diff(cols["time"]) < 0).sum() == 3  # step time restarts at 3 step changes
+    t = read(path).data["time_s"].to_numpy()
+    assert (np.diff(t) >= -1e-6).all()
+    assert pd.Timestamp(read(path).meta["start_time"]).year == 2024
