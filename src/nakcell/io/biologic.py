@@ -1,4 +1,4 @@
-"""BioLogic EC-Lab files: binary .mpr (through galvani) and ASCII .mpt (our own parser).
+"""BioLogic EC-Lab files: binary .mpr and ASCII .mpt, both parsed here.
 
 galvani's ``MPTfile`` insists on CRLF line ends and ASCII text; real .mpt files stored in
 git have LF ends and latin-1 headers (``cm²``, ``µA``), so the text export is parsed here.
@@ -8,13 +8,17 @@ Both share one column-to-schema step, :func:`_to_table`.
 from __future__ import annotations
 
 import io
+import mmap
 import re
-from collections.abc import Mapping
+import struct
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from nakcell.errors import NakcellFileError
 from nakcell.io._guard import file_errors, require
 from nakcell.io.table import (
     OTHER,
@@ -35,22 +39,310 @@ _MODE_CC, _MODE_CV, _MODE_REST = 1, 2, 3
 
 
 def read_mpr(path: Path) -> CyclerData:
-    """Read a BioLogic .mpr (EC-Lab binary) file with galvani."""
+    """Read a BioLogic .mpr (EC-Lab binary) file into the tidy table.
+
+    The container is parsed here (:func:`mpr_columns`): only the columns the table needs
+    are copied out of a read-only memory map of the file, straight into float64 arrays.
+    A data module holding a column id this parser does not know (the record size is then
+    unknown) is handed to galvani's ``MPRfile``, which may know it; everything else that
+    is wrong with the file raises :class:`NakcellFileError` naming the byte offset.
+    """
+    with file_errors(path, "BioLogic .mpr file"):
+        try:
+            cols, start = mpr_columns(path, _MPR_USED)
+        except _UnknownColumnError:
+            cols, start = _mpr_columns_galvani(path)
+        require(len(cols["time/s"]) > 0, path, "BioLogic .mpr file with no data points")
+        table = _to_table(cols, path)
+        del cols
+    meta = {"instrument": "BioLogic", "start_time": start}
+    return CyclerData(table, "biologic_mpr", str(path), meta)
+
+
+def _mpr_columns_galvani(path: Path) -> tuple[dict[str, np.ndarray], str | None]:
+    """Fallback for data modules with column ids missing from :data:`_COLUMN_IDS`."""
     from galvani import BioLogic
 
-    with file_errors(path, "BioLogic .mpr file"):
-        mpr = BioLogic.MPRfile(str(path))
-        d = mpr.data
-        require(d is not None and len(d) > 0, path, "BioLogic .mpr file with no data points")
-        cols: dict[str, np.ndarray] = {n: np.asarray(d[n]) for n in d.dtype.names}
-        if "flags" in cols and "mode" not in cols:
-            flags = cols["flags"].astype(np.int64)
-            cols["mode"] = flags & 3
-            cols["ox/red"] = (flags >> 2) & 1
-        table = _to_table(cols, path)
-        start = getattr(mpr, "timestamp", None) or getattr(mpr, "startdate", None)
-    meta = {"instrument": "BioLogic", "start_time": start.isoformat() if start else None}
-    return CyclerData(table, "biologic_mpr", str(path), meta)
+    mpr = BioLogic.MPRfile(str(path))
+    d = mpr.data
+    require(d is not None and len(d) > 0, path, "BioLogic .mpr file with no data points")
+    cols = {n: np.asarray(d[n]) for n in d.dtype.names if n in _MPR_USED or n == "flags"}
+    if "flags" in cols:
+        flags = cols.pop("flags")
+        for name, (mask, shift) in _FLAG_BITS.items():
+            cols[name] = (flags & mask) >> shift
+    start = getattr(mpr, "timestamp", None) or getattr(mpr, "startdate", None)
+    return cols, (start.isoformat() if start else None)
+
+
+# ---------------------------------------------------------------------------------------
+# .mpr: EC-Lab's binary container (format notes in docs/data.md)
+# ---------------------------------------------------------------------------------------
+
+#: first 52 bytes of every .mpr file
+_MPR_MAGIC = b"BIO-LOGIC MODULAR FILE\x1a" + b" " * 25 + b"\x00" * 4
+#: module header after b"MODULE": short name (10 bytes), long name (25), then either
+#: length u4, version u4, date (8 ASCII bytes, MM/DD/YY) -- EC-Lab < 11.50 -- or, when the
+#: first u4 is 0xFFFFFFFF (EC-Lab >= 11.50), max length u4, length u4, version u4, an
+#: unknown u4 and the date.
+_MODULE = b"MODULE"
+_HDR_OLD = struct.Struct("<10s25sII8s")
+_HDR_NEW = struct.Struct("<10s25sIIII8s")
+
+#: Data-module column id -> (name, numpy type). Names are those EC-Lab writes in the .mpt
+#: header of the same column (EC-Lab manual, "Data file columns"); ids and sizes are the
+#: layout documented by the community (found comparing .mpr files with their .mpt
+#: exports; galvani keeps the same facts). Newer EC-Lab versions renumbered a few columns
+#: (211 -> 467, 212 -> 468, ...): both ids are listed. Flag ids are in _FLAG_IDS.
+_COLUMN_IDS: dict[int, tuple[str, str]] = {
+    **{i: (n, "<f8") for i, n in (
+        (4, "time/s"), (7, "dq/mA.h"), (11, "<I>/mA"), (13, "(Q-Qo)/mA.h"),
+        (23, "dQ/mA.h"), (24, "cycle number"), (74, "|Energy|/W.h"),
+        (123, "Energy charge/W.h"), (124, "Energy discharge/W.h"),
+        (125, "Capacitance charge/µF"), (126, "Capacitance discharge/µF"),
+        (211, "Q charge/discharge/mA.h"), (467, "Q charge/discharge/mA.h"),
+        (438, "step time/s"), (500, "step time/s"), (498, "Q charge/mA.h"),
+        (499, "Q discharge/mA.h"), (501, "Efficiency/%"), (502, "Capacity/mA.h"),
+    )},
+    **{i: (n, "<f4") for i, n in (
+        (5, "control/V/mA"), (6, "Ewe/V"), (8, "I/mA"), (9, "Ece/V"),
+        (16, "Analog IN 1/V"), (17, "Analog IN 2/V"), (19, "control/V"), (20, "control/mA"),
+        (26, "Rapp/Ohm"), (27, "Ewe-Ece/V"), (32, "freq/Hz"), (33, "|Ewe|/V"),
+        (34, "|I|/A"), (35, "Phase(Z)/deg"), (36, "|Z|/Ohm"), (37, "Re(Z)/Ohm"),
+        (38, "-Im(Z)/Ohm"), (69, "R/Ohm"), (70, "P/W"), (75, "Analog OUT/V"),
+        (76, "<I>/mA"), (77, "<Ewe>/V"), (78, "Cs-2/µF-2"), (96, "|Ece|/V"),
+        (98, "Phase(Zce)/deg"), (99, "|Zce|/Ohm"), (100, "Re(Zce)/Ohm"),
+        (101, "-Im(Zce)/Ohm"), (163, "|Estack|/V"), (168, "Rcmp/Ohm"), (169, "Cs/µF"),
+        (172, "Cp/µF"), (173, "Cp-2/µF-2"), (174, "<Ewe>/V"), (178, "(Q-Qo)/C"),
+        (179, "dQ/C"), (242, "|E2|/V"), (271, "Phase(Z1) / deg"), (272, "Phase(Z2) / deg"),
+        (301, "|Z1|/Ohm"), (302, "|Z2|/Ohm"), (331, "Re(Z1)/Ohm"), (332, "Re(Z2)/Ohm"),
+        (361, "-Im(Z1)/Ohm"), (362, "-Im(Z2)/Ohm"), (391, "<E1>/V"), (392, "<E2>/V"),
+        (422, "Phase(Zstack)/deg"), (423, "|Zstack|/Ohm"), (424, "Re(Zstack)/Ohm"),
+        (425, "-Im(Zstack)/Ohm"), (426, "<Estack>/V"), (430, "Phase(Zwe-ce)/deg"),
+        (431, "|Zwe-ce|/Ohm"), (432, "Re(Zwe-ce)/Ohm"), (433, "-Im(Zwe-ce)/Ohm"),
+        (434, "(Q-Qo)/C"), (435, "dQ/C"), (441, "<Ecv>/V"), (462, "Temperature/°C"),
+        (471, "<Ece>/V"), (505, "Rdc/Ohm"),
+    )},
+    # harmonic analysis (older and newer id ranges, one layout each)
+    **{base + k: (n, "<f4") for base in (217, 473) for k, n in (
+        (0, "THD Ewe/%"), (1, "THD I/%"), (3, "NSD Ewe/%"), (4, "NSD I/%"),
+        (6, "NSR Ewe/%"), (7, "NSR I/%"),
+    )},
+    **{base + k: (f"|{q} h{k + 2}|/{unit}", "<f4")
+       for base, q, unit in ((230, "Ewe", "V"), (236, "I", "A"), (486, "Ewe", "V"),
+                             (492, "I", "A"))
+       for k in range(6)},
+    39: ("I Range", "<u2"), 131: ("Ns", "<u2"), 509: ("Acir/Dcir Control", "<u1"),
+    212: ("half cycle", "<u4"), 468: ("half cycle", "<u4"),
+    213: ("z cycle", "<u4"), 469: ("z cycle", "<u4"),
+}  # fmt: skip
+#: Flag column ids: all present flags share one byte, placed where the first flag id is.
+#: id -> (name, bit mask, shift). 'mode' is 1 CC, 2 CV/CA, 3 rest; 'ox/red' 1 = oxidation.
+_FLAG_IDS: dict[int, tuple[str, int, int]] = {
+    1: ("mode", 0x03, 0), 2: ("ox/red", 0x04, 2), 3: ("error", 0x08, 3),
+    21: ("control changes", 0x10, 4), 31: ("Ns changes", 0x20, 5),
+    65: ("counter inc.", 0x80, 7),
+}  # fmt: skip
+_FLAG_BITS = {name: (mask, shift) for name, mask, shift in _FLAG_IDS.values()}
+#: the raw columns :func:`_to_table` can use (the others are not copied out)
+_MPR_USED = frozenset(
+    {
+        "time/s", "Ewe/V", "<Ewe>/V", "mode", "dq/mA.h", "dQ/mA.h", "I/mA",
+        "control/V/mA", "control/mA", "freq/Hz", "half cycle", "cycle number", "Ns",
+        "(Q-Qo)/mA.h",
+    }
+)  # fmt: skip
+
+
+class _UnknownColumnError(Exception):
+    """A data-module column id missing from :data:`_COLUMN_IDS` (record size unknown)."""
+
+
+@dataclass(frozen=True)
+class _Module:
+    name: str
+    offset: int  # of the module's body (after its header) in the file
+    length: int
+    version: int
+    date: bytes
+
+
+def _mpr_modules(buf: Any, path: Path) -> list[_Module]:
+    """Walk the module headers of a .mpr memory map (each module's body is skipped)."""
+    size = len(buf)
+    require(size >= len(_MPR_MAGIC), path, f"{size} bytes, too short for a .mpr file")
+    require(
+        buf[: len(_MPR_MAGIC)] == _MPR_MAGIC,
+        path,
+        "not a BioLogic .mpr file (no 'BIO-LOGIC MODULAR FILE' magic)",
+        "byte 0",
+    )
+    modules: list[_Module] = []
+    pos = len(_MPR_MAGIC)
+    while pos < size:  # every pass moves on by at least one header: no hang
+        where = f"byte {pos}"
+        require(buf[pos : pos + 6] == _MODULE, path, "expected a 'MODULE' header", where)
+        head = pos + len(_MODULE)
+        new = buf[head + 35 : head + 39] == b"\xff\xff\xff\xff"
+        hdr = _HDR_NEW if new else _HDR_OLD
+        require(head + hdr.size <= size, path, "file ends inside a module header", where)
+        if new:
+            short, _, _, length, version, _, date = hdr.unpack_from(buf, head)
+        else:
+            short, _, length, version, date = hdr.unpack_from(buf, head)
+        name = short.decode("latin-1").strip()
+        body = head + hdr.size
+        require(
+            body + length <= size,
+            path,
+            f"module '{name}' says {length} bytes but the file ends {size - body} bytes on",
+            f"byte {body}",
+        )
+        modules.append(_Module(name, body, length, version, date))
+        pos = body + length
+    return modules
+
+
+def _data_layout(buf: Any, mod: _Module, path: Path) -> tuple[int, list[int], int]:
+    """(points, column ids, offset of the first record) of a 'VMP data' module.
+
+    Body: point count u4, column count u1, then the column ids and zero padding up to the
+    records. Version 0 (EC-Lab < 11.50): u1 ids from byte 5, records from byte 100;
+    version 0 written by EC-Lab >= 11.50 (byte 5 is 0): u2 ids from byte 6, records from
+    byte 1007; version 2: u2 ids from byte 5, records from 405; version 3: as 2 with one
+    more byte, records from 406.
+    """
+    o = mod.offset
+    require(mod.length >= 5, path, "'VMP data' module too short for its header", f"byte {o}")
+    n_points, n_cols = struct.unpack_from("<IB", buf, o)
+    if mod.version == 0 and buf[o + 5] != 0:
+        ids_at, id_size, records = 5, 1, 100
+    elif mod.version == 0:
+        ids_at, id_size, records = 6, 2, 1007
+    elif mod.version in (2, 3):
+        ids_at, id_size, records = 5, 2, 405 if mod.version == 2 else 406
+    else:
+        raise NakcellFileError(
+            path, f"'VMP data' module version {mod.version} is not known", f"byte {o}"
+        )
+    require(
+        records <= mod.length and ids_at + id_size * n_cols <= records,
+        path,
+        f"'VMP data' module of {mod.length} bytes cannot hold its {n_cols}-column header",
+        f"byte {o}",
+    )
+    fmt = "<" + ("B" if id_size == 1 else "H") * n_cols
+    ids = list(struct.unpack_from(fmt, buf, o + ids_at))
+    return n_points, ids, o + records
+
+
+def mpr_columns(
+    path: Path, names: Collection[str] | None = None
+) -> tuple[dict[str, np.ndarray], str | None]:
+    """Raw data columns of a BioLogic .mpr file, and its acquisition start (ISO 8601).
+
+    ``names`` picks the columns to copy out (all when None); they come back in their
+    stored types (float32 columns as float32) except that columns :func:`read_mpr` uses
+    are float64. Flag bits come back as their own columns ('mode', 'ox/red', ...). A name
+    repeated in one file gets ' 2', ' 3' ... appended to its later copies. Raises
+    :class:`NakcellFileError` on a damaged file and ``_UnknownColumnError`` when a column
+    id is not in :data:`_COLUMN_IDS`.
+    """
+    with open(path, "rb") as f:
+        try:
+            mm = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+        except ValueError:  # an empty file cannot be mapped
+            raise NakcellFileError(path, "empty file, not a BioLogic .mpr file") from None
+    with mm:
+        modules = _mpr_modules(mm, path)
+        data = [m for m in modules if m.name == "VMP data"]
+        require(len(data) == 1, path, f"{len(data)} 'VMP data' modules, expected one")
+        n, ids, first = _data_layout(mm, data[0], path)
+        fields: dict[str, tuple[str, int]] = {}  # name -> (type, offset in the record)
+        flags_at: int | None = None
+        flag_names: list[str] = []
+        off = 0
+        for cid in ids:
+            if cid in _FLAG_IDS:
+                flag_names.append(_FLAG_IDS[cid][0])
+                if flags_at is None:
+                    flags_at, off = off, off + 1
+                continue
+            if cid not in _COLUMN_IDS:
+                raise _UnknownColumnError(cid)
+            name, typ = _COLUMN_IDS[cid]
+            k = 2
+            base = name
+            while name in fields:
+                name, k = f"{base} {k}", k + 1
+            fields[name] = (typ, off)
+            off += np.dtype(typ).itemsize
+        end = data[0].offset + data[0].length
+        require(
+            first + n * off == end,
+            path,
+            f"'VMP data' module holds {end - first} bytes of records, but {n} points of "
+            f"{off} bytes need {n * off}",
+            f"byte {first}",
+        )
+        cols: dict[str, np.ndarray] = {}
+        want = (lambda _: True) if names is None else (lambda c: c in names)
+        picked = {c: ft for c, ft in fields.items() if want(c)}
+        if flags_at is not None and any(want(c) for c in flag_names):
+            picked["flags"] = ("u1", flags_at)
+        if picked:
+            layout = np.dtype(
+                {
+                    "names": list(picked),
+                    "formats": [t for t, _ in picked.values()],
+                    "offsets": [o for _, o in picked.values()],
+                    "itemsize": off,
+                }
+            )
+            rec = np.frombuffer(mm, dtype=layout, count=n, offset=first)
+            for c in picked:
+                if c == "flags":
+                    continue
+                out_type = np.float64 if c in _MPR_USED else rec.dtype[c]
+                cols[c] = np.array(rec[c], dtype=out_type)
+            if "flags" in picked:
+                flags = np.array(rec["flags"])
+                for c in flag_names:
+                    if want(c):
+                        mask, shift = _FLAG_BITS[c]
+                        cols[c] = (flags & mask) >> shift
+                del flags
+            del rec
+        start = _mpr_start(mm, modules)
+    return cols, start
+
+
+def _mpr_start(buf: Any, modules: list[_Module]) -> str | None:
+    """Acquisition start: the 'VMP LOG' module's OLE date (days since 1899-12-30).
+
+    It sits 465, 469, 473 or 585 bytes into the module (EC-Lab version dependent); the
+    first of these that holds a date in 2009-2036 (40000-50000 days) is taken. Without a
+    log module, the 'VMP Set' module header's date (MM/DD/YY) gives the day.
+    """
+    from datetime import datetime, timedelta
+
+    for m in modules:
+        if m.name != "VMP LOG":
+            continue
+        for at in (465, 469, 473, 585):
+            if at + 8 <= m.length:
+                (days,) = struct.unpack_from("<d", buf, m.offset + at)
+                if 40000.0 < days < 50000.0:
+                    return (datetime(1899, 12, 30) + timedelta(days=days)).isoformat()
+    for m in modules:
+        if m.name == "VMP Set":
+            for fmt in ("%m/%d/%y", "%m-%d-%y", "%m.%d.%y"):
+                try:
+                    day = datetime.strptime(m.date.decode("latin-1"), fmt).date()
+                    return day.isoformat()
+                except ValueError:
+                    continue
+    return None
 
 
 _HEADER_LINES = re.compile(rb"Nb header lines\s*:\s*(\d+)")
