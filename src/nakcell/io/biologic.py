@@ -7,7 +7,6 @@ Both share one column-to-schema step, :func:`_to_table`.
 
 from __future__ import annotations
 
-import io
 import mmap
 import re
 import struct
@@ -303,7 +302,8 @@ def mpr_columns(
             for c in picked:
                 if c == "flags":
                     continue
-                out_type = np.float64 if c in _MPR_USED else rec.dtype[c]
+                stored = rec.dtype[c]
+                out_type = np.float64 if c in _MPR_USED and stored.kind == "f" else stored
                 cols[c] = np.array(rec[c], dtype=out_type)
             if "flags" in picked:
                 flags = np.array(rec["flags"])
@@ -349,43 +349,64 @@ _HEADER_LINES = re.compile(rb"Nb header lines\s*:\s*(\d+)")
 
 
 def read_mpt(path: Path) -> CyclerData:
-    """Read a BioLogic EC-Lab ASCII export (.mpt): any line ends, latin-1 text, ',' decimals."""
+    """Read a BioLogic EC-Lab ASCII export (.mpt): any line ends, latin-1 text, ',' decimals.
+
+    Only the header is held as text; the table is parsed by pandas' C reader straight from
+    the open file (only the columns :func:`_to_table` uses), so the file's bytes are never
+    all in memory at once.
+    """
     import pandas as pd
 
-    raw = path.read_bytes()
-    m = _HEADER_LINES.search(raw[:400])
-    require(m is not None, path, "EC-Lab ASCII file without 'Nb header lines'", "line 2")
-    assert m is not None
-    n_header = int(m.group(1))
-    # Only the header is split into lines; the table is parsed from the bytes in place.
-    offsets = [0]
-    for match in _EOL.finditer(raw):
-        offsets.append(match.end())
-        if len(offsets) > n_header:
-            break
-    require(
-        3 <= n_header < len(offsets),
-        path,
-        f"header says {n_header} lines but the file has {len(offsets) - 1}",
-        "line 2",
-    )
-    header = raw[: offsets[n_header - 1]].decode("latin-1").splitlines()
-    first_row = raw[offsets[n_header] : offsets[n_header] + 4096].split(b"\n")[0]
-    comma_decimal = b"," in first_row
-    with file_errors(path, "EC-Lab ASCII data table"):
-        df = pd.read_csv(
-            io.BytesIO(raw[offsets[n_header - 1] :]),
-            sep="\t",
-            decimal="," if comma_decimal else ".",
-            engine="c",
-            encoding="latin-1",
-            usecols=lambda c: str(c).strip() in _MPT_COLUMNS,
-            dtype=np.float64,
+    with open(path, "rb") as f:
+        buf = f.read(_MPT_CHUNK)
+        m = _HEADER_LINES.search(buf[:400])
+        require(m is not None, path, "EC-Lab ASCII file without 'Nb header lines'", "line 2")
+        assert m is not None
+        n_header = int(m.group(1))
+        require(3 <= n_header <= _MPT_MAX_HEADER, path, f"header says {n_header} lines", "line 2")
+        # line starts up to the first data row (header lines are short: a few kB in all)
+        while True:
+            offsets = [0, *(e.end() for e in _EOL.finditer(buf))][: n_header + 1]
+            if len(offsets) > n_header and offsets[n_header] < len(buf):
+                break
+            more = f.read(_MPT_CHUNK)
+            if not more:
+                break
+            buf += more
+        require(
+            len(offsets) > n_header,
+            path,
+            f"header says {n_header} lines but the file has {len(offsets) - 1}",
+            "line 2",
         )
-        require(len(df) > 0, path, "EC-Lab ASCII file with no data rows", f"line {n_header + 1}")
-        cols = {str(c).strip(): df[c].to_numpy() for c in df.columns}
-        table = _to_table(cols, path)
+        header = buf[: offsets[n_header - 1]].decode("latin-1").splitlines()
+        first_row = _EOL.split(buf[offsets[n_header] : offsets[n_header] + 4096], 1)[0]
+        comma_decimal = b"," in first_row
+        del buf
+        f.seek(offsets[n_header - 1])
+        with file_errors(path, "EC-Lab ASCII data table"):
+            df = pd.read_csv(
+                f,
+                sep="\t",
+                decimal="," if comma_decimal else ".",
+                engine="c",
+                encoding="latin-1",
+                usecols=lambda c: str(c).strip() in _MPT_COLUMNS,
+                dtype=np.float64,
+            )
+            require(
+                len(df) > 0, path, "EC-Lab ASCII file with no data rows", f"line {n_header + 1}"
+            )
+            cols = {str(c).strip(): df[c].to_numpy() for c in df.columns}
+            del df
+            table = _to_table(cols, path)
     return CyclerData(table, "biologic_mpt", str(path), _mpt_meta(header))
+
+
+#: bytes read at a time while looking for the end of an .mpt header
+_MPT_CHUNK = 1 << 16
+#: EC-Lab headers run to a few hundred lines; a larger count is a damaged file
+_MPT_MAX_HEADER = 100_000
 
 
 _EOL = re.compile(rb"\r\n|\n|\r")
@@ -439,71 +460,104 @@ def _number_unit(val: str, units: Mapping[str, float]) -> float | None:
     return x if x > 0 else None
 
 
-def _col(cols: Mapping[str, np.ndarray], *names: str) -> np.ndarray | None:
+def _take(cols: dict[str, np.ndarray], *names: str) -> np.ndarray | None:
+    """Remove the first of ``names`` present from ``cols`` and return it as float64."""
     for n in names:
         if n in cols:
-            return np.asarray(cols[n], dtype=np.float64)
+            a = np.asarray(cols.pop(n), dtype=np.float64)
+            # pandas hands out read-only views; the table arrays are modified in place
+            return a if a.flags.writeable else a.copy()
     return None
 
 
-def _to_table(cols: Mapping[str, np.ndarray], path: Path) -> Any:
-    t = _col(cols, "time/s")
-    v = _col(cols, "Ecell/V", "Ewe/V", "<Ewe>/V", "<Ewe/V>")
+def _take_int(cols: dict[str, np.ndarray], name: str) -> np.ndarray | None:
+    """Remove ``name`` from ``cols`` and return it as int64 (NaN -> 0)."""
+    if name not in cols:
+        return None
+    a = np.asarray(cols.pop(name))
+    if a.dtype.kind == "f":
+        a = np.nan_to_num(a)
+    return a.astype(np.int64)
+
+
+def _to_table(cols: dict[str, np.ndarray], path: Path) -> Any:
+    """The tidy table from EC-Lab columns. Consumes ``cols``: each array is dropped (or
+    modified in place) once used, so that only what the table needs is alive when it is
+    built (peak memory)."""
+    return build_table(**_table_arrays(cols, path))
+
+
+def _table_arrays(cols: dict[str, np.ndarray], path: Path) -> dict[str, np.ndarray]:
+    t = _take(cols, "time/s")
+    v = _take(cols, "Ecell/V", "Ewe/V", "<Ewe>/V", "<Ewe/V>")
     require(t is not None, path, "no 'time/s' column")
     require(v is not None, path, "no voltage column ('Ewe/V' or 'Ecell/V')")
     assert t is not None and v is not None
     n = len(t)
-    mode = _col(cols, "mode")
-    mode = np.zeros(n) if mode is None else mode
-    dq_mAh = _col(cols, "dq/mA.h", "dQ/mA.h")
-    i_mA = _col(cols, "I/mA")
-    if i_mA is None:
+    mode = _take_int(cols, "mode")
+    dq_mAh = _take(cols, "dq/mA.h", "dQ/mA.h")
+    ctrl = _take(cols, "control/V/mA", "control/mA")
+    current = _take(cols, "I/mA")
+    if current is None:
         # No measured current: galvanostatic points carry the set current in 'control/V/mA';
         # elsewhere use the charge passed in the interval, dq/dt (exact on average; EC-Lab
         # exports the same quantity as '<I>/mA').
-        i_mA = np.zeros(n)
+        current = np.zeros(n)
         if dq_mAh is not None and n > 1:
             dt = np.diff(t)
-            with np.errstate(divide="ignore", invalid="ignore"):
-                i_mA[1:] = np.where(dt > 0, dq_mAh[1:] * 3600.0 / dt, 0.0)
-        ctrl = _col(cols, "control/V/mA", "control/mA")
-        if ctrl is not None:
+            with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+                np.divide(dq_mAh[1:] * 3600.0, dt, out=current[1:], where=dt > 0)
+            del dt
+        if ctrl is not None and mode is not None:
             cc = mode == _MODE_CC
-            i_mA[cc] = ctrl[cc]
-        i_mA[mode == _MODE_REST] = 0.0
-    current = i_mA * 1e-3
+            current[cc] = ctrl[cc]
+            del cc
+        if mode is not None:
+            current[mode == _MODE_REST] = 0.0
+    del ctrl
+    current *= 1e-3  # mA -> A
     st = step_type_from_current(current)
-    st[mode == _MODE_REST] = REST
-    freq = _col(cols, "freq/Hz")
+    if mode is not None:
+        st[mode == _MODE_REST] = REST
+    del mode
+    freq = _take(cols, "freq/Hz")
     if freq is not None:
         st[freq > 0] = OTHER
-    half = _col(cols, "half cycle")
-    ns = _col(cols, "Ns")
-    key = np.zeros(n, dtype=np.int64)
-    if ns is not None:
-        key += np.nan_to_num(ns).astype(np.int64) * 100_000
+    del freq
+    ns = _take_int(cols, "Ns")
+    half = _take_int(cols, "half cycle")
+    key = np.zeros(n, dtype=np.int64) if ns is None else ns * 100_000
     if half is not None:
-        key += np.nan_to_num(half).astype(np.int64)
-    q = _col(cols, "(Q-Qo)/mA.h")
+        key += half
+    del ns, half
+    q = _take(cols, "(Q-Qo)/mA.h")
     if q is None and dq_mAh is not None:
         q = np.cumsum(dq_mAh)
+    del dq_mAh
     step = running_step(key, st)
-    cap = None if q is None else step_capacity_from_cumulative(q * 1e-3, step)
-    cyc = _col(cols, "cycle number")
+    cap = None
+    if q is not None:
+        q *= 1e-3  # mAh -> Ah
+        cap = step_capacity_from_cumulative(q, step)
+    del q
+    cyc = _take_int(cols, "cycle number")
     if cyc is not None:
-        cycle = np.nan_to_num(cyc).astype(np.int64) + 1  # EC-Lab counts cycles from 0
+        cycle = cyc + 1  # EC-Lab counts cycles from 0
     else:
         # .mpr files often lack 'cycle number'; EC-Lab's 'half cycle' pairs halves from the
         # file's first step, which may be a short top-up, so cycles are counted from the
         # first substantial direction instead (see first_direction).
         ref = cap if cap is not None else integrate_per_step(t, np.abs(current), step) / 3600
         cycle = cycles_from_step_types(st, first_direction(st, ref, step))
-    return build_table(
-        time_s=t,
-        current_A=current,
-        voltage_V=v,
-        cycle=cycle,
-        instrument_step=key,
-        step_type=st,
-        capacity_Ah=cap,
-    )
+        del ref
+    del cyc, step
+    cols.clear()
+    return {
+        "time_s": t,
+        "current_A": current,
+        "voltage_V": v,
+        "cycle": cycle,
+        "instrument_step": key,
+        "step_type": st,
+        "capacity_Ah": cap,
+    }
