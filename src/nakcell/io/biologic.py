@@ -212,7 +212,7 @@ def _data_layout(buf: Any, mod: _Module, path: Path) -> tuple[int, list[int], in
     more byte, records from 406.
     """
     o = mod.offset
-    require(mod.length >= 5, path, "'VMP data' module too short for its header", f"byte {o}")
+    require(mod.length >= 6, path, "'VMP data' module too short for its header", f"byte {o}")
     n_points, n_cols = struct.unpack_from("<IB", buf, o)
     if mod.version == 0 and buf[o + 5] != 0:
         ids_at, id_size, records = 5, 1, 100
@@ -241,11 +241,12 @@ def mpr_columns(
     """Raw data columns of a BioLogic .mpr file, and its acquisition start (ISO 8601).
 
     ``names`` picks the columns to copy out (all when None); they come back in their
-    stored types (float32 columns as float32) except that columns :func:`read_mpr` uses
-    are float64. Flag bits come back as their own columns ('mode', 'ox/red', ...). A name
-    repeated in one file gets ' 2', ' 3' ... appended to its later copies. Raises
-    :class:`NakcellFileError` on a damaged file and ``_UnknownColumnError`` when a column
-    id is not in :data:`_COLUMN_IDS`.
+    stored types (float32 columns as float32) except that the float columns
+    :func:`read_mpr` uses are float64. Flag bits come back as their own columns ('mode',
+    'ox/red', ...). A name repeated in one file gets ' 2', ' 3' ... appended to its later
+    copies. Raises :class:`NakcellFileError` on a damaged file (naming the byte offset or
+    the module) and ``_UnknownColumnError`` when a column id is not in
+    :data:`_COLUMN_IDS`.
     """
     with open(path, "rb") as f:
         try:
@@ -471,13 +472,14 @@ def _take(cols: dict[str, np.ndarray], *names: str) -> np.ndarray | None:
 
 
 def _take_int(cols: dict[str, np.ndarray], name: str) -> np.ndarray | None:
-    """Remove ``name`` from ``cols`` and return it as int64 (NaN -> 0)."""
+    """Remove ``name`` from ``cols`` and return it as integers (its own integer type, or
+    int64 from floats with NaN -> 0)."""
     if name not in cols:
         return None
     a = np.asarray(cols.pop(name))
-    if a.dtype.kind == "f":
-        a = np.nan_to_num(a)
-    return a.astype(np.int64)
+    if a.dtype.kind in "iub":
+        return a
+    return np.nan_to_num(a).astype(np.int64)
 
 
 def _to_table(cols: dict[str, np.ndarray], path: Path) -> Any:
@@ -526,7 +528,7 @@ def _table_arrays(cols: dict[str, np.ndarray], path: Path) -> dict[str, np.ndarr
     del freq
     ns = _take_int(cols, "Ns")
     half = _take_int(cols, "half cycle")
-    key = np.zeros(n, dtype=np.int64) if ns is None else ns * 100_000
+    key = np.zeros(n, dtype=np.int64) if ns is None else ns.astype(np.int64) * 100_000
     if half is not None:
         key += half
     del ns, half
@@ -542,7 +544,7 @@ def _table_arrays(cols: dict[str, np.ndarray], path: Path) -> dict[str, np.ndarr
     del q
     cyc = _take_int(cols, "cycle number")
     if cyc is not None:
-        cycle = cyc + 1  # EC-Lab counts cycles from 0
+        cycle = cyc.astype(np.int64) + 1  # EC-Lab counts cycles from 0
     else:
         # .mpr files often lack 'cycle number'; EC-Lab's 'half cycle' pairs halves from the
         # file's first step, which may be a short top-up, so cycles are counted from the
