@@ -391,7 +391,11 @@ def read_mpt(path: Path) -> CyclerData:
                 sep="\t",
                 decimal="," if comma_decimal else ".",
                 engine="c",
-                encoding="latin-1",
+                # the used column names and the numbers are ASCII; decoding as latin-1
+                # makes pandas wrap the file in a text decoder (~4x the table in memory),
+                # so undecodable header bytes (latin-1 'µ', '²') are replaced instead
+                encoding="utf-8",
+                encoding_errors="replace",
                 usecols=lambda c: str(c).strip() in _MPT_COLUMNS,
                 dtype=np.float64,
             )
