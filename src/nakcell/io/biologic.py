@@ -51,7 +51,8 @@ def read_mpr(path: Path) -> CyclerData:
             cols, start = mpr_columns(path, _MPR_USED)
         except _UnknownColumnError:
             cols, start = _mpr_columns_galvani(path)
-        require(len(cols["time/s"]) > 0, path, "BioLogic .mpr file with no data points")
+        n = max((len(a) for a in cols.values()), default=0)
+        require(n > 0, path, "BioLogic .mpr file with no data points")
         table = _to_table(cols, path)
         del cols
     meta = {"instrument": "BioLogic", "start_time": start}
@@ -514,21 +515,20 @@ def _table_arrays(cols: dict[str, np.ndarray], path: Path) -> dict[str, np.ndarr
             with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
                 np.divide(dq_mAh[1:] * 3600.0, dt, out=current[1:], where=dt > 0)
             del dt
+        # np.copyto(where=) rather than boolean indexing: no index arrays, ~3x faster
         if ctrl is not None and mode is not None:
-            cc = mode == _MODE_CC
-            current[cc] = ctrl[cc]
-            del cc
+            np.copyto(current, ctrl, where=mode == _MODE_CC)
         if mode is not None:
-            current[mode == _MODE_REST] = 0.0
+            np.copyto(current, 0.0, where=mode == _MODE_REST)
     del ctrl
     current *= 1e-3  # mA -> A
     st = step_type_from_current(current)
     if mode is not None:
-        st[mode == _MODE_REST] = REST
+        np.copyto(st, REST, where=mode == _MODE_REST)
     del mode
     freq = _take(cols, "freq/Hz")
     if freq is not None:
-        st[freq > 0] = OTHER
+        np.copyto(st, OTHER, where=freq > 0)
     del freq
     ns = _take_int(cols, "Ns")
     half = _take_int(cols, "half cycle")
