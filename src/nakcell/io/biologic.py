@@ -1,8 +1,11 @@
 """BioLogic EC-Lab files: binary .mpr and ASCII .mpt, both parsed here.
 
-galvani's ``MPTfile`` insists on CRLF line ends and ASCII text; real .mpt files stored in
-git have LF ends and latin-1 headers (``cm²``, ``µA``), so the text export is parsed here.
-Both share one column-to-schema step, :func:`_to_table`.
+The .mpr container (modules, data-module versions 0/2/3, column ids) is read from a memory
+map, copying out only the columns the table uses (:func:`mpr_columns`; format notes in
+docs/data.md); galvani's ``MPRfile`` is used only for a data module holding a column id
+this parser does not know. galvani's ``MPTfile`` insists on CRLF line ends and ASCII text;
+real .mpt files stored in git have LF ends and latin-1 headers (``cm²``, ``µA``), so the
+text export is parsed here too. Both share one column-to-schema step, :func:`_to_table`.
 """
 
 from __future__ import annotations
