@@ -369,14 +369,21 @@ def read_mpt(path: Path) -> CyclerData:
         assert m is not None
         n_header = int(m.group(1))
         require(3 <= n_header <= _MPT_MAX_HEADER, path, f"header says {n_header} lines", "line 2")
-        # line starts up to the first data row (header lines are short: a few kB in all)
+        # line starts up to the first data row (header lines are short: a few kB in all);
+        # each byte is scanned once, a trailing '\r' waits for the next read ('\r\n')
+        offsets, pos, eof = [0], 0, False
         while True:
-            offsets = [0, *(e.end() for e in _EOL.finditer(buf))][: n_header + 1]
-            if len(offsets) > n_header and offsets[n_header] < len(buf):
+            end = len(buf) - 1 if not eof and buf.endswith(b"\r") else len(buf)
+            for e in _EOL.finditer(buf, pos, end):
+                if len(offsets) > n_header:
+                    break
+                offsets.append(e.end())
+            pos = end
+            done = len(offsets) > n_header and offsets[n_header] + 4096 <= len(buf)
+            if done or eof:
                 break
             more = f.read(_MPT_CHUNK)
-            if not more:
-                break
+            eof = not more
             buf += more
         require(
             len(offsets) > n_header,
