@@ -13,7 +13,7 @@ from __future__ import annotations
 import mmap
 import re
 import struct
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -51,7 +51,7 @@ def read_mpr(path: Path) -> CyclerData:
     """
     with file_errors(path, "BioLogic .mpr file"):
         try:
-            cols, start = mpr_columns(path, _MPR_USED)
+            cols, start = mpr_columns(path, _table_needs)
         except _UnknownColumnError:
             cols, start = _mpr_columns_galvani(path)
         n = max((len(a) for a in cols.values()), default=0)
@@ -157,6 +157,18 @@ _MPR_USED = frozenset(
 )  # fmt: skip
 
 
+def _table_needs(available: set[str]) -> set[str]:
+    """The columns :func:`_to_table` will actually use, given those a file has: the set
+    current and dq are only read when the file has no measured current / no (Q-Qo)."""
+    need = available & _MPR_USED
+    if "I/mA" in need:
+        need -= {"control/V/mA", "control/mA"}
+        if "(Q-Qo)/mA.h" in need:
+            need -= {"dq/mA.h", "dQ/mA.h"}
+    volts = [c for c in ("Ewe/V", "<Ewe>/V") if c in need]
+    return need - set(volts[1:])
+
+
 class _UnknownColumnError(Exception):
     """A data-module column id missing from :data:`_COLUMN_IDS` (record size unknown)."""
 
@@ -240,11 +252,12 @@ def _data_layout(buf: Any, mod: _Module, path: Path) -> tuple[int, list[int], in
 
 
 def mpr_columns(
-    path: Path, names: Collection[str] | None = None
+    path: Path, names: Collection[str] | Callable[[set[str]], Collection[str]] | None = None
 ) -> tuple[dict[str, np.ndarray], str | None]:
     """Raw data columns of a BioLogic .mpr file, and its acquisition start (ISO 8601).
 
-    ``names`` picks the columns to copy out (all when None); they come back in their
+    ``names`` picks the columns to copy out (all when None; a function gets the file's
+    column names and returns those to copy); they come back in their
     stored types (float32 columns as float32) except that the float columns
     :func:`read_mpr` uses are float64. Flag bits come back as their own columns ('mode',
     'ox/red', ...). A name repeated in one file gets ' 2', ' 3' ... appended to its later
@@ -290,6 +303,8 @@ def mpr_columns(
             f"byte {first}",
         )
         cols: dict[str, np.ndarray] = {}
+        if callable(names):
+            names = names(set(fields) | set(flag_names))
         want = (lambda _: True) if names is None else (lambda c: c in names)
         picked = {c: ft for c, ft in fields.items() if want(c)}
         if flags_at is not None and any(want(c) for c in flag_names):
