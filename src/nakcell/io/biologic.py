@@ -16,7 +16,7 @@ import struct
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
 
@@ -384,22 +384,7 @@ def read_mpt(path: Path) -> CyclerData:
         assert m is not None
         n_header = int(m.group(1))
         require(3 <= n_header <= _MPT_MAX_HEADER, path, f"header says {n_header} lines", "line 2")
-        # line starts up to the first data row (header lines are short: a few kB in all);
-        # each byte is scanned once, a trailing '\r' waits for the next read ('\r\n')
-        offsets, pos, eof = [0], 0, False
-        while True:
-            end = len(buf) - 1 if not eof and buf.endswith(b"\r") else len(buf)
-            for e in _EOL.finditer(buf, pos, end):
-                if len(offsets) > n_header:
-                    break
-                offsets.append(e.end())
-            pos = end
-            done = len(offsets) > n_header and offsets[n_header] + 4096 <= len(buf)
-            if done or eof:
-                break
-            more = f.read(_MPT_CHUNK)
-            eof = not more
-            buf += more
+        offsets, buf = _line_starts(f, buf, n_header)
         require(
             len(offsets) > n_header,
             path,
@@ -432,6 +417,27 @@ def read_mpt(path: Path) -> CyclerData:
             del df
             table = _to_table(cols, path)
     return CyclerData(table, "biologic_mpt", str(path), _mpt_meta(header))
+
+
+def _line_starts(f: BinaryIO, buf: bytes, n: int) -> tuple[list[int], bytes]:
+    """Offsets of the first ``n + 1`` line starts of a file (any line ends) and the bytes
+    read so far (``buf`` plus more, up to 4 kB past the last offset or the end of file).
+
+    Each byte is scanned once; a trailing '\r' waits for the next read ('\r\n').
+    """
+    offsets, pos, eof = [0], 0, False
+    while True:
+        end = len(buf) - 1 if not eof and buf.endswith(b"\r") else len(buf)
+        for e in _EOL.finditer(buf, pos, end):
+            if len(offsets) > n:
+                break
+            offsets.append(e.end())
+        pos = end
+        if (len(offsets) > n and offsets[n] + 4096 <= len(buf)) or eof:
+            return offsets, buf
+        more = f.read(_MPT_CHUNK)
+        eof = not more
+        buf += more
 
 
 #: bytes read at a time while looking for the end of an .mpt header
