@@ -198,3 +198,21 @@ def test_header_bytes_fuzzed(cyclers: Path, tmp_path: Path) -> None:
 def read_bytes(path: Path, data: bytes) -> CyclerData:
     path.write_bytes(data)
     return read(path, format="biologic_mpr")
+
+
+@pytest.mark.parametrize("chunk", [1 << 16, 386])  # 386: a piece ends between \r and \n
+@pytest.mark.parametrize("eol", [b"\r\n", b"\r"])
+def test_mpt_line_ends_and_header_read_in_pieces(
+    eol: bytes, chunk: int, cyclers: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """EC-Lab writes CRLF; the shared copy has LF. Any line end gives the same table, also
+    when the header is read in pieces that split a '\\r\\n'. (The LF table itself is checked
+    against the .mpr of the same measurement in test_data_readers.)"""
+    src = cyclers / "gcpl.issue_211.mpt"
+    ref = read(src).data
+    p = tmp_path / "x.mpt"
+    p.write_bytes(src.read_bytes().replace(b"\n", eol))
+    monkeypatch.setattr(bl, "_MPT_CHUNK", chunk)
+    out = read(p)
+    assert out.data.equals(ref)
+    assert out.meta["start_time"] == "2025-05-28T14:23:16.145000"
