@@ -216,3 +216,20 @@ def test_mpt_line_ends_and_header_read_in_pieces(
     out = read(p)
     assert out.data.equals(ref)
     assert out.meta["start_time"] == "2025-05-28T14:23:16.145000"
+
+
+@pytest.mark.parametrize("chunk", [386, 1000, 1 << 16])
+@pytest.mark.parametrize("eol", [b"\n", b"\r\n", b"\r"])
+def test_mpt_line_starts_match_a_whole_file_split(
+    eol: bytes, chunk: int, cyclers: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The piecewise header scan finds the same line starts as splitting the whole file."""
+    import io
+    import re
+
+    data = (cyclers / "gcpl.issue_211.mpt").read_bytes().replace(b"\n", eol)
+    ref = [0] + [m.end() for m in re.finditer(rb"\r\n|\n|\r", data)][:80]
+    monkeypatch.setattr(bl, "_MPT_CHUNK", chunk)
+    f = io.BytesIO(data)
+    offsets, _ = bl._line_starts(f, f.read(chunk), 80)
+    assert offsets == ref
