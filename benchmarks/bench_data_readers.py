@@ -106,9 +106,9 @@ def _time(fn, repeat: int) -> tuple[float, object]:  # type: ignore[no-untyped-d
 def ours_parse(path: Path, fmt: str):  # type: ignore[no-untyped-def]
     """nakcell's own parser stage alone, or None where nakcell uses the anchor library."""
     if fmt == "biologic_mpr":
-        from nakcell.io import _mpr, biologic
+        from nakcell.io import biologic
 
-        return lambda: _mpr.read_columns(path, biologic._MPR_WANTED)
+        return lambda: biologic.mpr_columns(path, biologic._table_needs)
     return None
 
 

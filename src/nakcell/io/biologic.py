@@ -1,19 +1,26 @@
-"""BioLogic EC-Lab files: binary .mpr (through galvani) and ASCII .mpt (our own parser).
+"""BioLogic EC-Lab files: binary .mpr and ASCII .mpt, both parsed here.
 
-galvani's ``MPTfile`` insists on CRLF line ends and ASCII text; real .mpt files stored in
-git have LF ends and latin-1 headers (``cm²``, ``µA``), so the text export is parsed here.
-Both share one column-to-schema step, :func:`_to_table`.
+The .mpr container (modules, data-module versions 0/2/3, column ids) is read from a memory
+map, copying out only the columns the table uses (:func:`mpr_columns`; format notes in
+docs/data.md); galvani's ``MPRfile`` is used only for a data module holding a column id
+this parser does not know. galvani's ``MPTfile`` insists on CRLF line ends and ASCII text;
+real .mpt files stored in git have LF ends and latin-1 headers (``cm²``, ``µA``), so the
+text export is parsed here too. Both share one column-to-schema step, :func:`_to_table`.
 """
 
 from __future__ import annotations
 
+import mmap
 import re
-from collections.abc import Mapping, MutableMapping
+import struct
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
 
+from nakcell.errors import NakcellFileError
 from nakcell.io._guard import file_errors, require
 from nakcell.io.table import (
     OTHER,
@@ -34,49 +41,328 @@ _MODE_CC, _MODE_CV, _MODE_REST = 1, 2, 3
 
 
 def read_mpr(path: Path) -> CyclerData:
-    """Read a BioLogic .mpr (EC-Lab binary) file.
+    """Read a BioLogic .mpr (EC-Lab binary) file into the tidy table.
 
-    Our own column reader (:mod:`nakcell.io._mpr`) copies only the columns the tidy table
-    needs out of a memory map of the file; a file holding a column id it does not know is read
-    with galvani instead (``meta['reader']`` says which).
+    The container is parsed here (:func:`mpr_columns`): only the columns the table needs
+    are copied out of a read-only memory map of the file, straight into float64 arrays.
+    A data module holding a column id this parser does not know (the record size is then
+    unknown) is handed to galvani's ``MPRfile``, which may know it; everything else that
+    is wrong with the file raises :class:`NakcellFileError` naming the byte offset.
     """
-    from nakcell.io import _mpr
-
     with file_errors(path, "BioLogic .mpr file"):
         try:
-            raw = _mpr.read_columns(path, _MPR_WANTED)
-        except _mpr.UnknownColumnError:
-            return _read_mpr_galvani(path)
-        require(raw.n_points > 0, path, "BioLogic .mpr file with no data points")
-        table = _to_table(raw.columns, path)
-        raw.columns.clear()
-    start = raw.start_time
-    meta = {
-        "instrument": "BioLogic",
-        "start_time": start.isoformat() if start else None,
-        "reader": "nakcell",
-    }
+            cols, start = mpr_columns(path, _table_needs)
+        except _UnknownColumnError:
+            cols, start = _mpr_columns_galvani(path)
+        n = max((len(a) for a in cols.values()), default=0)
+        require(n > 0, path, "BioLogic .mpr file with no data points")
+        table = _to_table(cols, path)
+        del cols
+    meta = {"instrument": "BioLogic", "start_time": start}
     return CyclerData(table, "biologic_mpr", str(path), meta)
 
 
-def _read_mpr_galvani(path: Path) -> CyclerData:
+def _mpr_columns_galvani(path: Path) -> tuple[dict[str, np.ndarray], str | None]:
+    """Fallback for data modules with column ids missing from :data:`_COLUMN_IDS`."""
     from galvani import BioLogic
 
-    with file_errors(path, "BioLogic .mpr file"):
-        mpr = BioLogic.MPRfile(str(path))
-        d = mpr.data
-        require(d is not None and len(d) > 0, path, "BioLogic .mpr file with no data points")
-        cols: dict[str, np.ndarray] = {n: np.asarray(d[n]) for n in d.dtype.names}
-        if "flags" in cols and "mode" not in cols:
-            cols["mode"] = cols["flags"].astype(np.int64) & 3
-        table = _to_table(cols, path)
-        start = getattr(mpr, "timestamp", None) or getattr(mpr, "startdate", None)
-    meta = {
-        "instrument": "BioLogic",
-        "start_time": start.isoformat() if start else None,
-        "reader": "galvani",
+    mpr = BioLogic.MPRfile(str(path))
+    d = mpr.data
+    require(d is not None and len(d) > 0, path, "BioLogic .mpr file with no data points")
+    cols = {n: np.asarray(d[n]) for n in d.dtype.names if n in _MPR_USED or n == "flags"}
+    if "flags" in cols:
+        flags = cols.pop("flags")
+        for name, (mask, shift) in _FLAG_BITS.items():
+            cols[name] = (flags & mask) >> shift
+    start = getattr(mpr, "timestamp", None) or getattr(mpr, "startdate", None)
+    return cols, (start.isoformat() if start else None)
+
+
+# ---------------------------------------------------------------------------------------
+# .mpr: EC-Lab's binary container (format notes in docs/data.md)
+# ---------------------------------------------------------------------------------------
+
+#: first 52 bytes of every .mpr file
+_MPR_MAGIC = b"BIO-LOGIC MODULAR FILE\x1a" + b" " * 25 + b"\x00" * 4
+#: module header after b"MODULE": short name (10 bytes), long name (25), then either
+#: length u4, version u4, date (8 ASCII bytes, MM/DD/YY) -- EC-Lab < 11.50 -- or, when the
+#: first u4 is 0xFFFFFFFF (EC-Lab >= 11.50), max length u4, length u4, version u4, an
+#: unknown u4 and the date.
+_MODULE = b"MODULE"
+_HDR_OLD = struct.Struct("<10s25sII8s")
+_HDR_NEW = struct.Struct("<10s25sIIII8s")
+
+#: Data-module column id -> (name, numpy type). Names are those EC-Lab writes in the .mpt
+#: header of the same column (EC-Lab manual, "Data file columns"); ids and sizes are the
+#: layout documented by the community (found comparing .mpr files with their .mpt
+#: exports; galvani keeps the same facts). Newer EC-Lab versions renumbered a few columns
+#: (211 -> 467, 212 -> 468, ...): both ids are listed. Flag ids are in _FLAG_IDS.
+_COLUMN_IDS: dict[int, tuple[str, str]] = {
+    **{i: (n, "<f8") for i, n in (
+        (4, "time/s"), (7, "dq/mA.h"), (11, "<I>/mA"), (13, "(Q-Qo)/mA.h"),
+        (23, "dQ/mA.h"), (24, "cycle number"), (74, "|Energy|/W.h"),
+        (123, "Energy charge/W.h"), (124, "Energy discharge/W.h"),
+        (125, "Capacitance charge/µF"), (126, "Capacitance discharge/µF"),
+        (211, "Q charge/discharge/mA.h"), (467, "Q charge/discharge/mA.h"),
+        (438, "step time/s"), (500, "step time/s"), (498, "Q charge/mA.h"),
+        (499, "Q discharge/mA.h"), (501, "Efficiency/%"), (502, "Capacity/mA.h"),
+    )},
+    **{i: (n, "<f4") for i, n in (
+        (5, "control/V/mA"), (6, "Ewe/V"), (8, "I/mA"), (9, "Ece/V"),
+        (16, "Analog IN 1/V"), (17, "Analog IN 2/V"), (19, "control/V"), (20, "control/mA"),
+        (26, "Rapp/Ohm"), (27, "Ewe-Ece/V"), (32, "freq/Hz"), (33, "|Ewe|/V"),
+        (34, "|I|/A"), (35, "Phase(Z)/deg"), (36, "|Z|/Ohm"), (37, "Re(Z)/Ohm"),
+        (38, "-Im(Z)/Ohm"), (69, "R/Ohm"), (70, "P/W"), (75, "Analog OUT/V"),
+        (76, "<I>/mA"), (77, "<Ewe>/V"), (78, "Cs-2/µF-2"), (96, "|Ece|/V"),
+        (98, "Phase(Zce)/deg"), (99, "|Zce|/Ohm"), (100, "Re(Zce)/Ohm"),
+        (101, "-Im(Zce)/Ohm"), (163, "|Estack|/V"), (168, "Rcmp/Ohm"), (169, "Cs/µF"),
+        (172, "Cp/µF"), (173, "Cp-2/µF-2"), (174, "<Ewe>/V"), (178, "(Q-Qo)/C"),
+        (179, "dQ/C"), (242, "|E2|/V"), (271, "Phase(Z1) / deg"), (272, "Phase(Z2) / deg"),
+        (301, "|Z1|/Ohm"), (302, "|Z2|/Ohm"), (331, "Re(Z1)/Ohm"), (332, "Re(Z2)/Ohm"),
+        (361, "-Im(Z1)/Ohm"), (362, "-Im(Z2)/Ohm"), (391, "<E1>/V"), (392, "<E2>/V"),
+        (422, "Phase(Zstack)/deg"), (423, "|Zstack|/Ohm"), (424, "Re(Zstack)/Ohm"),
+        (425, "-Im(Zstack)/Ohm"), (426, "<Estack>/V"), (430, "Phase(Zwe-ce)/deg"),
+        (431, "|Zwe-ce|/Ohm"), (432, "Re(Zwe-ce)/Ohm"), (433, "-Im(Zwe-ce)/Ohm"),
+        (434, "(Q-Qo)/C"), (435, "dQ/C"), (441, "<Ecv>/V"), (462, "Temperature/°C"),
+        (471, "<Ece>/V"), (505, "Rdc/Ohm"),
+    )},
+    # harmonic analysis (older and newer id ranges, one layout each)
+    **{base + k: (n, "<f4") for base in (217, 473) for k, n in (
+        (0, "THD Ewe/%"), (1, "THD I/%"), (3, "NSD Ewe/%"), (4, "NSD I/%"),
+        (6, "NSR Ewe/%"), (7, "NSR I/%"),
+    )},
+    **{base + k: (f"|{q} h{k + 2}|/{unit}", "<f4")
+       for base, q, unit in ((230, "Ewe", "V"), (236, "I", "A"), (486, "Ewe", "V"),
+                             (492, "I", "A"))
+       for k in range(6)},
+    39: ("I Range", "<u2"), 131: ("Ns", "<u2"), 509: ("Acir/Dcir Control", "<u1"),
+    212: ("half cycle", "<u4"), 468: ("half cycle", "<u4"),
+    213: ("z cycle", "<u4"), 469: ("z cycle", "<u4"),
+}  # fmt: skip
+#: Flag column ids: all present flags share one byte, placed where the first flag id is.
+#: id -> (name, bit mask, shift). 'mode' is 1 CC, 2 CV/CA, 3 rest; 'ox/red' 1 = oxidation.
+_FLAG_IDS: dict[int, tuple[str, int, int]] = {
+    1: ("mode", 0x03, 0), 2: ("ox/red", 0x04, 2), 3: ("error", 0x08, 3),
+    21: ("control changes", 0x10, 4), 31: ("Ns changes", 0x20, 5),
+    65: ("counter inc.", 0x80, 7),
+}  # fmt: skip
+_FLAG_BITS = {name: (mask, shift) for name, mask, shift in _FLAG_IDS.values()}
+#: the raw columns :func:`_to_table` can use (the others are not copied out)
+_MPR_USED = frozenset(
+    {
+        "time/s", "Ewe/V", "<Ewe>/V", "mode", "dq/mA.h", "dQ/mA.h", "I/mA",
+        "control/V/mA", "control/mA", "freq/Hz", "half cycle", "cycle number", "Ns",
+        "(Q-Qo)/mA.h",
     }
-    return CyclerData(table, "biologic_mpr", str(path), meta)
+)  # fmt: skip
+
+
+def _table_needs(available: set[str]) -> set[str]:
+    """The columns :func:`_to_table` will actually use, given those a file has: the set
+    current and dq are only read when the file has no measured current / no (Q-Qo)."""
+    need = available & _MPR_USED
+    if "I/mA" in need:
+        need -= {"control/V/mA", "control/mA"}
+        if "(Q-Qo)/mA.h" in need:
+            need -= {"dq/mA.h", "dQ/mA.h"}
+    volts = [c for c in ("Ewe/V", "<Ewe>/V") if c in need]
+    return need - set(volts[1:])
+
+
+class _UnknownColumnError(Exception):
+    """A data-module column id missing from :data:`_COLUMN_IDS` (record size unknown)."""
+
+
+@dataclass(frozen=True)
+class _Module:
+    name: str
+    offset: int  # of the module's body (after its header) in the file
+    length: int
+    version: int
+    date: bytes
+
+
+def _mpr_modules(buf: Any, path: Path) -> list[_Module]:
+    """Walk the module headers of a .mpr memory map (each module's body is skipped)."""
+    size = len(buf)
+    require(size >= len(_MPR_MAGIC), path, f"{size} bytes, too short for a .mpr file")
+    require(
+        buf[: len(_MPR_MAGIC)] == _MPR_MAGIC,
+        path,
+        "not a BioLogic .mpr file (no 'BIO-LOGIC MODULAR FILE' magic)",
+        "byte 0",
+    )
+    modules: list[_Module] = []
+    pos = len(_MPR_MAGIC)
+    while pos < size:  # every pass moves on by at least one header: no hang
+        where = f"byte {pos}"
+        require(buf[pos : pos + 6] == _MODULE, path, "expected a 'MODULE' header", where)
+        head = pos + len(_MODULE)
+        new = buf[head + 35 : head + 39] == b"\xff\xff\xff\xff"
+        hdr = _HDR_NEW if new else _HDR_OLD
+        require(head + hdr.size <= size, path, "file ends inside a module header", where)
+        if new:
+            short, _, _, length, version, _, date = hdr.unpack_from(buf, head)
+        else:
+            short, _, length, version, date = hdr.unpack_from(buf, head)
+        name = short.decode("latin-1").strip()
+        body = head + hdr.size
+        require(
+            body + length <= size,
+            path,
+            f"module '{name}' says {length} bytes but the file ends {size - body} bytes on",
+            f"byte {body}",
+        )
+        modules.append(_Module(name, body, length, version, date))
+        pos = body + length
+    return modules
+
+
+def _data_layout(buf: Any, mod: _Module, path: Path) -> tuple[int, list[int], int]:
+    """(points, column ids, offset of the first record) of a 'VMP data' module.
+
+    Body: point count u4, column count u1, then the column ids and zero padding up to the
+    records. Version 0 (EC-Lab < 11.50): u1 ids from byte 5, records from byte 100;
+    version 0 written by EC-Lab >= 11.50 (byte 5 is 0): u2 ids from byte 6, records from
+    byte 1007; version 2: u2 ids from byte 5, records from 405; version 3: as 2 with one
+    more byte, records from 406.
+    """
+    o = mod.offset
+    require(mod.length >= 6, path, "'VMP data' module too short for its header", f"byte {o}")
+    n_points, n_cols = struct.unpack_from("<IB", buf, o)
+    if mod.version == 0 and buf[o + 5] != 0:
+        ids_at, id_size, records = 5, 1, 100
+    elif mod.version == 0:
+        ids_at, id_size, records = 6, 2, 1007
+    elif mod.version in (2, 3):
+        ids_at, id_size, records = 5, 2, 405 if mod.version == 2 else 406
+    else:
+        raise NakcellFileError(
+            path, f"'VMP data' module version {mod.version} is not known", f"byte {o}"
+        )
+    require(
+        records <= mod.length and ids_at + id_size * n_cols <= records,
+        path,
+        f"'VMP data' module of {mod.length} bytes cannot hold its {n_cols}-column header",
+        f"byte {o}",
+    )
+    fmt = "<" + ("B" if id_size == 1 else "H") * n_cols
+    ids = list(struct.unpack_from(fmt, buf, o + ids_at))
+    return n_points, ids, o + records
+
+
+def mpr_columns(
+    path: Path, names: Collection[str] | Callable[[set[str]], Collection[str]] | None = None
+) -> tuple[dict[str, np.ndarray], str | None]:
+    """Raw data columns of a BioLogic .mpr file, and its acquisition start (ISO 8601).
+
+    ``names`` picks the columns to copy out (all when None; a function gets the file's
+    column names and returns those to copy); they come back in their
+    stored types (float32 columns as float32) except that the float columns
+    :func:`read_mpr` uses are float64. Flag bits come back as their own columns ('mode',
+    'ox/red', ...). A name repeated in one file gets ' 2', ' 3' ... appended to its later
+    copies. Raises :class:`NakcellFileError` on a damaged file (naming the byte offset or
+    the module) and ``_UnknownColumnError`` when a column id is not in
+    :data:`_COLUMN_IDS`.
+    """
+    with open(path, "rb") as f:
+        try:
+            mm = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+        except ValueError:  # an empty file cannot be mapped
+            raise NakcellFileError(path, "empty file, not a BioLogic .mpr file") from None
+    with mm:
+        modules = _mpr_modules(mm, path)
+        data = [m for m in modules if m.name == "VMP data"]
+        require(len(data) == 1, path, f"{len(data)} 'VMP data' modules, expected one")
+        n, ids, first = _data_layout(mm, data[0], path)
+        fields: dict[str, tuple[str, int]] = {}  # name -> (type, offset in the record)
+        flags_at: int | None = None
+        flag_names: list[str] = []
+        off = 0
+        for cid in ids:
+            if cid in _FLAG_IDS:
+                flag_names.append(_FLAG_IDS[cid][0])
+                if flags_at is None:
+                    flags_at, off = off, off + 1
+                continue
+            if cid not in _COLUMN_IDS:
+                raise _UnknownColumnError(cid)
+            name, typ = _COLUMN_IDS[cid]
+            k = 2
+            base = name
+            while name in fields:
+                name, k = f"{base} {k}", k + 1
+            fields[name] = (typ, off)
+            off += np.dtype(typ).itemsize
+        end = data[0].offset + data[0].length
+        require(
+            first + n * off == end,
+            path,
+            f"'VMP data' module holds {end - first} bytes of records, but {n} points of "
+            f"{off} bytes need {n * off}",
+            f"byte {first}",
+        )
+        cols: dict[str, np.ndarray] = {}
+        if callable(names):
+            names = names(set(fields) | set(flag_names))
+        want = (lambda _: True) if names is None else (lambda c: c in names)
+        picked = {c: ft for c, ft in fields.items() if want(c)}
+        if flags_at is not None and any(want(c) for c in flag_names):
+            picked["flags"] = ("u1", flags_at)
+        if picked:
+            layout = np.dtype(
+                {
+                    "names": list(picked),
+                    "formats": [t for t, _ in picked.values()],
+                    "offsets": [o for _, o in picked.values()],
+                    "itemsize": off,
+                }
+            )
+            rec = np.frombuffer(mm, dtype=layout, count=n, offset=first)
+            for c in picked:
+                if c == "flags":
+                    continue
+                stored = rec.dtype[c]
+                out_type = np.float64 if c in _MPR_USED and stored.kind == "f" else stored
+                cols[c] = np.array(rec[c], dtype=out_type)
+            if "flags" in picked:
+                flags = np.array(rec["flags"])
+                for c in flag_names:
+                    if want(c):
+                        mask, shift = _FLAG_BITS[c]
+                        cols[c] = (flags & mask) >> shift
+                del flags
+            del rec
+        start = _mpr_start(mm, modules)
+    return cols, start
+
+
+def _mpr_start(buf: Any, modules: list[_Module]) -> str | None:
+    """Acquisition start: the 'VMP LOG' module's OLE date (days since 1899-12-30).
+
+    It sits 465, 469, 473 or 585 bytes into the module (EC-Lab version dependent); the
+    first of these that holds a date in 2009-2036 (40000-50000 days) is taken. Without a
+    log module, the 'VMP Set' module header's date (MM/DD/YY) gives the day.
+    """
+    from datetime import datetime, timedelta
+
+    for m in modules:
+        if m.name != "VMP LOG":
+            continue
+        for at in (465, 469, 473, 585):
+            if at + 8 <= m.length:
+                (days,) = struct.unpack_from("<d", buf, m.offset + at)
+                if 40000.0 < days < 50000.0:
+                    return (datetime(1899, 12, 30) + timedelta(days=days)).isoformat()
+    for m in modules:
+        if m.name == "VMP Set":
+            for fmt in ("%m/%d/%y", "%m-%d-%y", "%m.%d.%y"):
+                try:
+                    day = datetime.strptime(m.date.decode("latin-1"), fmt).date()
+                    return day.isoformat()
+                except ValueError:
+                    continue
+    return None
 
 
 _HEADER_LINES = re.compile(rb"Nb header lines\s*:\s*(\d+)")
@@ -85,94 +371,82 @@ _HEADER_LINES = re.compile(rb"Nb header lines\s*:\s*(\d+)")
 def read_mpt(path: Path) -> CyclerData:
     """Read a BioLogic EC-Lab ASCII export (.mpt): any line ends, latin-1 text, ',' decimals.
 
-    Only the header is read as text; the table is parsed from the file by numpy's C
-    ``loadtxt`` (only the columns :func:`_to_table` uses), or by pandas where the export uses
-    decimal commas.
+    Only the header is held as text; the table is parsed by pandas' C reader straight from
+    the open file (only the columns :func:`_to_table` uses), so the file's bytes are never
+    all in memory at once.
     """
-    n_header, offsets, head_bytes = _mpt_header(path)
-    header = head_bytes[: offsets[n_header - 1]].decode("latin-1").splitlines()
-    names = head_bytes[offsets[n_header - 1] : offsets[n_header]].decode("latin-1")
-    names_list = [c.strip() for c in names.rstrip("\r\n").split("\t")]
-    first_row = head_bytes[offsets[n_header] : offsets[n_header] + 4096]
-    first_row = _EOL.split(first_row)[0]
-    comma_decimal = b"," in first_row
-    use = [k for k, c in enumerate(names_list) if c in _MPT_COLUMNS]
-    require(bool(use), path, "EC-Lab ASCII file without known columns", f"line {n_header}")
-    with file_errors(path, "EC-Lab ASCII data table"):
-        if comma_decimal:
-            cols = _mpt_columns_pandas(path, offsets[n_header - 1], use, names_list)
-        else:
-            with open(path, "rb") as fh:
-                fh.seek(offsets[n_header])
-                arr = np.loadtxt(
-                    fh, delimiter="\t", usecols=use, dtype=np.float64, ndmin=2, encoding=None
-                )
-            cols = {names_list[k]: arr[:, j] for j, k in enumerate(use)}
-            del arr  # the column views keep it alive until _to_table has used them
-        n = len(next(iter(cols.values())))
-        require(n > 0, path, "EC-Lab ASCII file with no data rows", f"line {n_header + 1}")
-        table = _to_table(cols, path)
-    return CyclerData(table, "biologic_mpt", str(path), _mpt_meta(header))
+    import pandas as pd
 
-
-def _mpt_header(path: Path) -> tuple[int, list[int], bytes]:
-    """(number of header lines, byte offsets of the first lines, the bytes read so far)."""
-    with open(path, "rb") as fh:
-        head = fh.read(1 << 16)
-        m = _HEADER_LINES.search(head[:400])
+    with open(path, "rb") as f:
+        buf = f.read(_MPT_CHUNK)
+        m = _HEADER_LINES.search(buf[:400])
         require(m is not None, path, "EC-Lab ASCII file without 'Nb header lines'", "line 2")
         assert m is not None
         n_header = int(m.group(1))
+        require(3 <= n_header <= _MPT_MAX_HEADER, path, f"header says {n_header} lines", "line 2")
+        offsets, buf = _line_starts(f, buf, n_header)
         require(
-            3 <= n_header < 100_000, path, f"implausible 'Nb header lines' {n_header}", "line 2"
+            len(offsets) > n_header,
+            path,
+            f"header says {n_header} lines but the file has {len(offsets) - 1}",
+            "line 2",
         )
-        while True:
-            ends = [mt.end() for mt in _EOL.finditer(head)]
-            offsets = [0, *ends[: n_header + 1]]
-            if len(offsets) > n_header + 1 or len(head) >= path.stat().st_size:
+        header = buf[: offsets[n_header - 1]].decode("latin-1").splitlines()
+        first_row = _EOL.split(buf[offsets[n_header] : offsets[n_header] + 4096], 1)[0]
+        comma_decimal = b"," in first_row
+        del buf
+        f.seek(offsets[n_header - 1])
+        with file_errors(path, "EC-Lab ASCII data table"):
+            df = pd.read_csv(
+                f,
+                sep="\t",
+                decimal="," if comma_decimal else ".",
+                engine="c",
+                # the used column names and the numbers are ASCII; decoding as latin-1
+                # makes pandas wrap the file in a text decoder (~4x the table in memory),
+                # so undecodable header bytes (latin-1 'µ', '²') are replaced instead
+                encoding="utf-8",
+                encoding_errors="replace",
+                usecols=lambda c: str(c).strip() in _MPT_COLUMNS,
+                dtype=np.float64,
+            )
+            require(
+                len(df) > 0, path, "EC-Lab ASCII file with no data rows", f"line {n_header + 1}"
+            )
+            cols = {str(c).strip(): df[c].to_numpy() for c in df.columns}
+            del df
+            table = _to_table(cols, path)
+    return CyclerData(table, "biologic_mpt", str(path), _mpt_meta(header))
+
+
+def _line_starts(f: BinaryIO, buf: bytes, n: int) -> tuple[list[int], bytes]:
+    """Offsets of the first ``n + 1`` line starts of a file (any line ends) and the bytes
+    read so far (``buf`` plus more, up to 4 kB past the last offset or the end of file).
+
+    Each byte is scanned once; a trailing '\r' waits for the next read ('\r\n').
+    """
+    offsets, pos, eof = [0], 0, False
+    while True:
+        end = len(buf) - 1 if not eof and buf.endswith(b"\r") else len(buf)
+        for e in _EOL.finditer(buf, pos, end):
+            if len(offsets) > n:
                 break
-            more = fh.read(len(head))
-            head += more
-    # the first data row may still lack its line end when it is the file's last line
-    require(
-        len(offsets) > n_header,
-        path,
-        f"header says {n_header} lines but the file has {len(offsets) - 1}",
-        "line 2",
-    )
-    if len(offsets) == n_header + 1:
-        offsets.append(len(head))
-    return n_header, offsets, head
+            offsets.append(e.end())
+        pos = end
+        if (len(offsets) > n and offsets[n] + 4096 <= len(buf)) or eof:
+            return offsets, buf
+        more = f.read(_MPT_CHUNK)
+        eof = not more
+        buf += more
 
 
-def _mpt_columns_pandas(
-    path: Path, start: int, use: list[int], names: list[str]
-) -> dict[str, np.ndarray]:
-    import pandas as pd
-
-    with open(path, "rb") as fh:
-        fh.seek(start)
-        df = pd.read_csv(
-            fh,
-            sep="\t",
-            decimal=",",
-            engine="c",
-            encoding="latin-1",
-            usecols=use,
-            dtype=np.float64,
-        )
-    return {names[k]: df.iloc[:, j].to_numpy() for j, k in enumerate(use)}
+#: bytes read at a time while looking for the end of an .mpt header
+_MPT_CHUNK = 1 << 16
+#: EC-Lab headers run to a few hundred lines; a larger count is a damaged file
+_MPT_MAX_HEADER = 100_000
 
 
 _EOL = re.compile(rb"\r\n|\n|\r")
-#: the .mpr columns :func:`_to_table` can use ('mode' = the mode bits of the flags byte)
-_MPR_WANTED = frozenset(
-    {
-        "time/s", "Ecell/V", "Ewe/V", "<Ewe>/V", "mode", "dq/mA.h", "dQ/mA.h", "I/mA",
-        "control/V/mA", "control/mA", "freq/Hz", "half cycle", "cycle number", "Ns",
-        "(Q-Qo)/mA.h",
-    }
-)  # fmt: skip
 #: the .mpt columns :func:`_to_table` can use (the others are not parsed)
 _MPT_COLUMNS = frozenset(
     {
@@ -223,91 +497,89 @@ def _number_unit(val: str, units: Mapping[str, float]) -> float | None:
     return x if x > 0 else None
 
 
-def _col(cols: MutableMapping[str, np.ndarray], *names: str) -> np.ndarray | None:
-    """Take (remove) the first present of ``names`` from ``cols`` as float64, so the caller
-    holds the only reference and it is freed as soon as it is no longer used."""
+def _take(cols: dict[str, np.ndarray], *names: str) -> np.ndarray | None:
+    """Remove the first of ``names`` present from ``cols`` and return it as float64."""
     for n in names:
         if n in cols:
             a = np.asarray(cols.pop(n), dtype=np.float64)
+            # pandas hands out read-only views; the table arrays are modified in place
             return a if a.flags.writeable else a.copy()
     return None
 
 
-def _int_col(cols: MutableMapping[str, np.ndarray], name: str) -> np.ndarray | None:
-    """Take an integer-valued column as int64 (NaN, from a text export, counts as 0)."""
-    a = cols.pop(name, None)
-    if a is None:
+def _take_int(cols: dict[str, np.ndarray], name: str) -> np.ndarray | None:
+    """Remove ``name`` from ``cols`` and return it as integers (its own integer type, or
+    int64 from floats with NaN -> 0)."""
+    if name not in cols:
         return None
-    a = np.asarray(a)
-    if a.dtype.kind in "iu":
-        return a.astype(np.int64, copy=False)
-    return np.nan_to_num(a.astype(np.float64, copy=False)).astype(np.int64)
+    a = np.asarray(cols.pop(name))
+    if a.dtype.kind in "iub":
+        return a
+    return np.nan_to_num(a).astype(np.int64)
 
 
-def _to_table(cols: MutableMapping[str, np.ndarray], path: Path) -> Any:
-    """The tidy table from EC-Lab columns. Consumes ``cols`` (columns are popped and freed as
-    they are used, to keep the peak memory near the table's size)."""
-    t = _col(cols, "time/s")
-    v = _col(cols, "Ecell/V", "Ewe/V", "<Ewe>/V", "<Ewe/V>")
+def _to_table(cols: dict[str, np.ndarray], path: Path) -> Any:
+    """The tidy table from EC-Lab columns. Consumes ``cols``: each array is dropped (or
+    modified in place) once used, so that only what the table needs is alive when it is
+    built (peak memory)."""
+    return build_table(**_table_arrays(cols, path))
+
+
+def _table_arrays(cols: dict[str, np.ndarray], path: Path) -> dict[str, np.ndarray]:
+    t = _take(cols, "time/s")
+    v = _take(cols, "Ecell/V", "Ewe/V", "<Ewe>/V", "<Ewe/V>")
     require(t is not None, path, "no 'time/s' column")
     require(v is not None, path, "no voltage column ('Ewe/V' or 'Ecell/V')")
     assert t is not None and v is not None
     n = len(t)
-    mode = _int_col(cols, "mode")
-    rest = np.zeros(n, dtype=bool) if mode is None else mode == _MODE_REST
-    dq_mAh = _col(cols, "dq/mA.h", "dQ/mA.h")
-    i_raw = _col(cols, "I/mA")
-    if i_raw is not None:
-        current = i_raw
-        current *= 1e-3
-    else:
+    mode = _take_int(cols, "mode")
+    dq_mAh = _take(cols, "dq/mA.h", "dQ/mA.h")
+    ctrl = _take(cols, "control/V/mA", "control/mA")
+    current = _take(cols, "I/mA")
+    if current is None:
         # No measured current: galvanostatic points carry the set current in 'control/V/mA';
         # elsewhere use the charge passed in the interval, dq/dt (exact on average; EC-Lab
         # exports the same quantity as '<I>/mA').
         current = np.zeros(n)
         if dq_mAh is not None and n > 1:
             dt = np.diff(t)
-            with np.errstate(divide="ignore", invalid="ignore"):
-                np.divide(dq_mAh[1:] * 3.6, dt, out=current[1:], where=dt > 0)
+            with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+                np.divide(dq_mAh[1:] * 3600.0, dt, out=current[1:], where=dt > 0)
             del dt
-        ctrl = _col(cols, "control/V/mA", "control/mA")
+        # np.copyto(where=) rather than boolean indexing: no index arrays, ~3x faster
         if ctrl is not None and mode is not None:
-            cc = mode == _MODE_CC
-            current[cc] = ctrl[cc] * 1e-3
-            del cc
-        del ctrl
-        current[rest] = 0.0
-    del mode
+            np.copyto(current, ctrl, where=mode == _MODE_CC)
+        if mode is not None:
+            np.copyto(current, 0.0, where=mode == _MODE_REST)
+    del ctrl
+    current *= 1e-3  # mA -> A
     st = step_type_from_current(current)
-    st[rest] = REST
-    del rest
-    freq = _col(cols, "freq/Hz")
+    if mode is not None:
+        np.copyto(st, REST, where=mode == _MODE_REST)
+    del mode
+    freq = _take(cols, "freq/Hz")
     if freq is not None:
-        st[freq > 0] = OTHER
+        np.copyto(st, OTHER, where=freq > 0)
     del freq
-    key = np.zeros(n, dtype=np.int64)
-    ns = _int_col(cols, "Ns")
-    if ns is not None:
-        ns *= 100_000
-        key += ns
-    del ns
-    half = _int_col(cols, "half cycle")
+    ns = _take_int(cols, "Ns")
+    half = _take_int(cols, "half cycle")
+    key = np.zeros(n, dtype=np.int64) if ns is None else ns.astype(np.int64) * 100_000
     if half is not None:
         key += half
-    del half
-    q = _col(cols, "(Q-Qo)/mA.h")
+    del ns, half
+    q = _take(cols, "(Q-Qo)/mA.h")
     if q is None and dq_mAh is not None:
-        q = np.cumsum(dq_mAh, out=dq_mAh)
+        q = np.cumsum(dq_mAh)
     del dq_mAh
     step = running_step(key, st)
     cap = None
     if q is not None:
+        q *= 1e-3  # mAh -> Ah
         cap = step_capacity_from_cumulative(q, step)
-        del q
-        cap *= 1e-3
-    cyc = _int_col(cols, "cycle number")
+    del q
+    cyc = _take_int(cols, "cycle number")
     if cyc is not None:
-        cycle = cyc + 1  # EC-Lab counts cycles from 0
+        cycle = cyc.astype(np.int64) + 1  # EC-Lab counts cycles from 0
     else:
         # .mpr files often lack 'cycle number'; EC-Lab's 'half cycle' pairs halves from the
         # file's first step, which may be a short top-up, so cycles are counted from the
@@ -315,12 +587,14 @@ def _to_table(cols: MutableMapping[str, np.ndarray], path: Path) -> Any:
         ref = cap if cap is not None else integrate_per_step(t, np.abs(current), step) / 3600
         cycle = cycles_from_step_types(st, first_direction(st, ref, step))
         del ref
-    return build_table(
-        time_s=t,
-        current_A=current,
-        voltage_V=v,
-        cycle=cycle,
-        instrument_step=key,
-        step_type=st,
-        capacity_Ah=cap,
-    )
+    del cyc, step
+    cols.clear()
+    return {
+        "time_s": t,
+        "current_A": current,
+        "voltage_V": v,
+        "cycle": cycle,
+        "instrument_step": key,
+        "step_type": st,
+        "capacity_Ah": cap,
+    }
