@@ -39,9 +39,8 @@ def read_res(path: Path) -> CyclerData:
     """Read an Arbin .res file (MS Access) with mdbtools' ``mdb-export``."""
     import pandas as pd
 
-    data_csv = _mdb_export(path, "Channel_Normal_Table")
     with file_errors(path, "Arbin .res data table"):
-        df = pd.read_csv(io.BytesIO(data_csv), engine="c")
+        df = _stream_table(path, "Channel_Normal_Table", _RES_COLUMNS)
         require(len(df) > 0, path, "Arbin .res file with no data points", "Channel_Normal_Table")
         if "Test_ID" in df and df["Test_ID"].nunique() > 1:
             df = df[df["Test_ID"] == df["Test_ID"].iloc[0]]
@@ -150,7 +149,54 @@ def _finite(x: Any) -> bool:
         return False
 
 
-def _mdb_export(path: Path, table: str) -> bytes:
+#: the Channel_Normal_Table columns the table is made from (the others are not parsed)
+_RES_COLUMNS = frozenset(
+    {
+        "Test_ID", "Data_Point", "Test_Time", "Step_Index", "Cycle_Index", "Current",
+        "Voltage", "Charge_Capacity", "Discharge_Capacity", "Charge_Energy",
+        "Discharge_Energy",
+    }
+)  # fmt: skip
+
+
+def _stream_table(path: Path, table: str, columns: frozenset[str]) -> Any:
+    """One table of the database, parsed by pandas straight from mdb-export's output pipe
+    (the CSV text is never held whole in memory), only ``columns``; mdb-export is killed
+    after :data:`MDB_TIMEOUT_S`."""
+    import tempfile
+    import threading
+
+    import pandas as pd
+
+    exe = _mdb_exe(path)
+    with tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen([exe, str(path), table], stdout=subprocess.PIPE, stderr=err)
+        timer = threading.Timer(MDB_TIMEOUT_S, proc.kill)
+        timer.start()
+        try:
+            assert proc.stdout is not None
+            try:
+                df = pd.read_csv(proc.stdout, engine="c", usecols=lambda c: c in columns)
+            except pd.errors.EmptyDataError:
+                df = None
+            proc.stdout.close()
+            rc = proc.wait()
+        finally:
+            timer.cancel()
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+        if rc < 0:
+            raise NakcellFileError(path, f"mdb-export took over {MDB_TIMEOUT_S:g} s", table)
+        if rc != 0 or df is None:
+            err.seek(0)
+            lines = err.read().decode("latin-1", "replace").strip().splitlines()
+            reason = lines[0][:200] if lines else f"exit code {rc}"
+            raise NakcellFileError(path, f"not a readable Arbin .res database ({reason})", table)
+    return df
+
+
+def _mdb_exe(path: Path) -> str:
     exe = shutil.which("mdb-export")
     if exe is None:
         raise NakcellFileError(
@@ -158,6 +204,11 @@ def _mdb_export(path: Path, table: str) -> bytes:
             "reading Arbin .res needs mdbtools' mdb-export (Debian: apt-get install mdbtools; "
             "./install.sh --dev does this)",
         )
+    return exe
+
+
+def _mdb_export(path: Path, table: str) -> bytes:
+    exe = _mdb_exe(path)
     try:
         proc = subprocess.run(
             [exe, str(path), table],
