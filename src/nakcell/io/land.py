@@ -9,6 +9,7 @@ columns and units differ between LANDdt versions, so they are looked up by name 
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Any
 
@@ -33,66 +34,123 @@ _VOLTAGE = {"V": 1.0, "mV": 1e-3}
 
 
 def read_excel(path: Path) -> CyclerData:
-    """Read a LANDdt Excel export (sheet 'Record'; 'Cycle' adds the active mass)."""
-    import pandas as pd
+    """Read a LANDdt Excel export (sheet 'Record'; 'Cycle' adds the active mass).
 
-    from nakcell.io._excel import read_sheets, sheet_names
+    The 'Record' sheet is walked row by row (python-calamine's lazy row iterator) into
+    preallocated numpy columns, only those the table uses, so no Python object per cell is
+    kept and the peak memory stays near the table's size.
+    """
+    from python_calamine import CalamineWorkbook
 
-    names = sheet_names(path)
+    from nakcell.io._excel import read_sheets
+
+    with file_errors(path, "Excel workbook"):
+        wb = CalamineWorkbook.from_path(str(path))
+        names = list(wb.sheet_names)
     record = next((n for n in names if n.lower().startswith("record")), None)
     require(record is not None, path, "LAND workbook without a 'Record' sheet")
     assert record is not None
     cyc_sheet = next((n for n in names if n.lower() == "cycle"), None)
-    sheets = read_sheets(path, [record] + ([cyc_sheet] if cyc_sheet else []))
-    rows = sheets[record]
-    require(len(rows) > 1, path, "LAND 'Record' sheet has no data rows", record)
     with file_errors(path, "LAND Record sheet"):
-        df = pd.DataFrame(rows[1:], columns=[str(c).strip() for c in rows[0]])
-        table = _to_table(df, path)
+        cols, n = _record_columns(wb.get_sheet_by_name(record))
+        require(n > 0, path, "LAND 'Record' sheet has no data rows", record)
+        table = _to_table(cols, n, path)
     meta: dict[str, Any] = {"instrument": "LAND"}
     if cyc_sheet:
-        mass = _mass_from_cycle_sheet(sheets[cyc_sheet])
+        mass = _mass_from_cycle_sheet(read_sheets(path, [cyc_sheet])[cyc_sheet])
         if mass:
             meta["active_mass_kg"] = mass
             meta["active_mass_source"] = "LAND 'Cycle' sheet: Charge-Cap / Charge-SCap"
     return CyclerData(table, "land_xlsx", str(path), meta)
 
 
-def _find(df: Any, stem: str, units: dict[str, float]) -> tuple[np.ndarray, float] | None:
-    import pandas as pd
+_STEMS = ("testtime", "current", "voltage", "capacity", "energy", "cycle")
 
-    for col in df.columns:
+
+def _record_columns(sheet: Any) -> tuple[dict[str, np.ndarray], int]:
+    """The used columns of the 'Record' sheet: numeric ones as float64 (text cells NaN),
+    'State' as small integer codes (``cols['State']``) with their names in
+    ``cols['State names']``."""
+    rows = sheet.iter_rows()
+    header = [str(c).strip() for c in next(rows, [])]
+    n = max(int(sheet.height) - 1, 0)
+    numeric: list[tuple[int, np.ndarray]] = []
+    cols: dict[str, np.ndarray] = {}
+    for j, name in enumerate(header):
+        stem = name.partition("/")[0].replace(" ", "").lower()
+        if stem in _STEMS and name not in cols:
+            cols[name] = np.full(n, np.nan)
+            numeric.append((j, cols[name]))
+    k_state = header.index("State") if "State" in header else None
+    state = np.zeros(n, dtype=np.int16) if k_state is not None else None
+    names: dict[str, int] = {}
+    r = -1
+    for r, row in enumerate(rows):
+        if r >= n:
+            break
+        width = len(row)
+        for j, arr in numeric:
+            if j < width:
+                v = row[j]
+                if isinstance(v, (int, float)):
+                    arr[r] = v
+                else:
+                    with contextlib.suppress(TypeError, ValueError):  # text cell: NaN
+                        arr[r] = float(v)
+        if state is not None and k_state is not None and k_state < width:
+            label = str(row[k_state]).strip()
+            code = names.get(label)
+            if code is None:
+                code = names[label] = len(names)
+            state[r] = code
+    n = r + 1
+    if n < len(next(iter(cols.values()), np.zeros(0))):
+        cols = {k: a[:n].copy() for k, a in cols.items()}
+        state = None if state is None else state[:n].copy()
+    if state is not None:
+        cols["State"] = state
+        cols["State names"] = np.array(sorted(names, key=names.__getitem__), dtype=object)
+    return cols, n
+
+
+def _find(
+    cols: dict[str, np.ndarray], stem: str, units: dict[str, float]
+) -> tuple[np.ndarray, float] | None:
+    for col in cols:
         name, _, unit = col.partition("/")
         if name.replace(" ", "").lower() == stem.lower() and unit in units:
-            return pd.to_numeric(df[col], errors="coerce").to_numpy(np.float64), units[unit]
+            return cols[col], units[unit]
     return None
 
 
-def _to_table(df: Any, path: Path) -> Any:
-    t = _find(df, "TestTime", _TIME)
-    i = _find(df, "Current", _CURRENT)
-    v = _find(df, "Voltage", _VOLTAGE)
+def _to_table(cols: dict[str, np.ndarray], n: int, path: Path) -> Any:
+    t = _find(cols, "TestTime", _TIME)
+    i = _find(cols, "Current", _CURRENT)
+    v = _find(cols, "Voltage", _VOLTAGE)
     require(t is not None, path, "no 'TestTime/<h|min|s>' column", "Record")
     require(i is not None, path, "no 'Current/<A|mA|uA>' column", "Record")
     require(v is not None, path, "no 'Voltage/V' column", "Record")
     assert t is not None and i is not None and v is not None
     current = i[0] * i[1]
-    state = df["State"].astype(str).to_numpy() if "State" in df else None
+    state = cols.get("State")
     if state is not None:
-        st = np.full(len(df), OTHER, dtype=np.int8)
-        st[np.char.startswith(state.astype(str), "R")] = REST
-        st[np.char.startswith(state.astype(str), "C")] = CHARGE
-        st[np.char.startswith(state.astype(str), "D")] = DISCHARGE
+        labels = cols["State names"]
+        st = np.full(n, OTHER, dtype=np.int8)
+        for code, label in enumerate(labels):
+            first = str(label)[:1]
+            kind = {"R": REST, "C": CHARGE, "D": DISCHARGE}.get(first)
+            if kind is not None:
+                st[state == code] = kind
         # LANDdt records discharge current as negative; make sure of the sign convention.
-        current = np.where(st == DISCHARGE, -np.abs(current), current)
-        current = np.where(st == CHARGE, np.abs(current), current)
+        np.abs(current, out=current)
+        current[st == DISCHARGE] *= -1.0
     else:
         from nakcell.io.table import step_type_from_current
 
         st = step_type_from_current(current)
-    cap = _find(df, "Capacity", _CAPACITY)
-    en = _find(df, "Energy", _ENERGY)
-    cyc = _find(df, "Cycle", {"": 1.0})
+    cap = _find(cols, "Capacity", _CAPACITY)
+    en = _find(cols, "Energy", _ENERGY)
+    cyc = _find(cols, "Cycle", {"": 1.0})
     cycle = cyc[0].astype(np.int64) if cyc is not None else cycles_from_step_types(st)
     step_key = state if state is not None else st
     return build_table(
