@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from nakcell.io._guard import file_errors
 
@@ -24,3 +28,60 @@ def read_sheets(path: Path, names: list[str] | None = None) -> dict[str, list[li
         wb = CalamineWorkbook.from_path(str(path))
         wanted = wb.sheet_names if names is None else names
         return {n: wb.get_sheet_by_name(n).to_python() for n in wanted}
+
+
+def sheet_columns(
+    sheet: Any, numeric: Callable[[str], bool], labels: tuple[str, ...] = ()
+) -> tuple[dict[str, np.ndarray], int, list[Any]]:
+    """Columns of a calamine sheet, walked row by row into preallocated numpy arrays.
+
+    Header cells for which ``numeric(name)`` is true become float64 columns (text cells NaN);
+    the ``labels`` columns become int16 codes (``cols[name]``) with their distinct values, in
+    code order, in ``cols[name + ' names']``. No Python object per cell is kept, so the peak
+    memory stays near the size of the columns. Also returns the number of data rows and the
+    first data row as read (for per-file values such as a start date).
+    """
+    rows = sheet.iter_rows()
+    header = [str(c).strip() for c in next(rows, [])]
+    n = max(int(sheet.height) - 1, 0)
+    cols: dict[str, np.ndarray] = {}
+    num: list[tuple[int, np.ndarray]] = []
+    for j, name in enumerate(header):
+        if name not in cols and numeric(name):
+            cols[name] = np.full(n, np.nan)
+            num.append((j, cols[name]))
+    lab: list[tuple[int, np.ndarray, dict[str, int]]] = []
+    for name in labels:
+        if name in header and name not in cols:
+            cols[name] = np.zeros(n, dtype=np.int16)
+            lab.append((header.index(name), cols[name], {}))
+    first: list[Any] = []
+    r = -1
+    for r, row in enumerate(rows):
+        if r >= n:
+            r -= 1
+            break
+        if r == 0:
+            first = list(row)
+        width = len(row)
+        for j, arr in num:
+            if j < width:
+                v = row[j]
+                if isinstance(v, (int, float)):
+                    arr[r] = v
+                else:
+                    with contextlib.suppress(TypeError, ValueError):  # text cell: NaN
+                        arr[r] = float(v)
+        for j, arr, codes in lab:
+            if j < width:
+                label = str(row[j]).strip()
+                code = codes.get(label)
+                if code is None:
+                    code = codes[label] = len(codes)
+                arr[r] = code
+    used = r + 1
+    if used < n:
+        cols = {k: a[:used].copy() for k, a in cols.items()}
+    for j, _, codes in lab:
+        cols[header[j] + " names"] = np.array(sorted(codes, key=codes.__getitem__), dtype=object)
+    return cols, used, first

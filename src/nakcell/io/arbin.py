@@ -67,38 +67,59 @@ def read_res(path: Path) -> CyclerData:
     return CyclerData(table, "arbin_res", str(path), meta)
 
 
+_XLSX_NAMES = {
+    "Test_Time(s)": "Test_Time",
+    "Current(A)": "Current",
+    "Voltage(V)": "Voltage",
+    "Charge_Capacity(Ah)": "Charge_Capacity",
+    "Discharge_Capacity(Ah)": "Discharge_Capacity",
+    "Charge_Energy(Wh)": "Charge_Energy",
+    "Discharge_Energy(Wh)": "Discharge_Energy",
+    "Step_Index": "Step_Index",
+    "Cycle_Index": "Cycle_Index",
+}
+
+
 def read_excel(path: Path) -> CyclerData:
-    """Read an Arbin Excel export: every ``Channel_*`` sheet, in order, as one table."""
-    import pandas as pd
+    """Read an Arbin Excel export: every ``Channel_*`` sheet, in order, as one table.
 
-    from nakcell.io._excel import read_sheets, sheet_names
+    Each sheet is walked row by row into numpy columns (only those the table uses), see
+    :func:`nakcell.io._excel.sheet_columns`.
+    """
+    from python_calamine import CalamineWorkbook
 
-    names = [n for n in sheet_names(path) if n.lower().startswith("channel_")]
+    from nakcell.io._excel import sheet_columns
+
+    with file_errors(path, "Excel workbook"):
+        wb = CalamineWorkbook.from_path(str(path))
+        names = [n for n in wb.sheet_names if n.lower().startswith("channel_")]
     require(bool(names), path, "Arbin workbook without a 'Channel_*' data sheet")
-    sheets = read_sheets(path, names)
-    frames = []
+    parts: list[dict[str, np.ndarray]] = []
+    first_row: list[Any] = []
+    date_col: int | None = None
     with file_errors(path, "Arbin Excel data sheet"):
         for n in names:
-            rows = sheets[n]
-            if len(rows) > 1:
-                frames.append(pd.DataFrame(rows[1:], columns=[str(c) for c in rows[0]]))
-        require(bool(frames), path, "Arbin workbook whose data sheets are empty", names[0])
-        df = pd.concat(frames, ignore_index=True)
-        df = df.rename(
-            columns={
-                "Test_Time(s)": "Test_Time",
-                "Current(A)": "Current",
-                "Voltage(V)": "Voltage",
-                "Charge_Capacity(Ah)": "Charge_Capacity",
-                "Discharge_Capacity(Ah)": "Discharge_Capacity",
-                "Charge_Energy(Wh)": "Charge_Energy",
-                "Discharge_Energy(Wh)": "Discharge_Energy",
-            }
-        )
-        table = _to_table(df, path)
+            sheet = wb.get_sheet_by_name(n)
+            cols, rows, first = sheet_columns(sheet, lambda c: c in _XLSX_NAMES)
+            if rows:
+                parts.append({_XLSX_NAMES[k]: v for k, v in cols.items()})
+                if not first_row:
+                    first_row = first
+                    header = [str(c).strip() for c in next(sheet.iter_rows(), [])]
+                    date_col = header.index("Date_Time") if "Date_Time" in header else None
+        require(bool(parts), path, "Arbin workbook whose data sheets are empty", names[0])
+        if len(parts) == 1:
+            data = parts[0]
+        else:
+            keys = [k for k in parts[0] if all(k in p for p in parts)]
+            data = {k: np.concatenate([p.pop(k) for p in parts]) for k in keys}
+        del parts
+        table = _to_table(data, path)
         meta: dict[str, Any] = {"instrument": "Arbin", "channel": names[0].split("_")[1]}
-        if "Date_Time" in df and isinstance(df["Date_Time"].iloc[0], datetime):
-            meta["start_time"] = df["Date_Time"].iloc[0].isoformat()
+        if date_col is not None and date_col < len(first_row):
+            stamp = first_row[date_col]
+            if isinstance(stamp, datetime):
+                meta["start_time"] = stamp.isoformat()
     return CyclerData(table, "arbin_xlsx", str(path), meta)
 
 

@@ -9,7 +9,6 @@ columns and units differ between LANDdt versions, so they are looked up by name 
 
 from __future__ import annotations
 
-import contextlib
 from pathlib import Path
 from typing import Any
 
@@ -68,48 +67,12 @@ _STEMS = ("testtime", "current", "voltage", "capacity", "energy", "cycle")
 
 
 def _record_columns(sheet: Any) -> tuple[dict[str, np.ndarray], int]:
-    """The used columns of the 'Record' sheet: numeric ones as float64 (text cells NaN),
-    'State' as small integer codes (``cols['State']``) with their names in
-    ``cols['State names']``."""
-    rows = sheet.iter_rows()
-    header = [str(c).strip() for c in next(rows, [])]
-    n = max(int(sheet.height) - 1, 0)
-    numeric: list[tuple[int, np.ndarray]] = []
-    cols: dict[str, np.ndarray] = {}
-    for j, name in enumerate(header):
-        stem = name.partition("/")[0].replace(" ", "").lower()
-        if stem in _STEMS and name not in cols:
-            cols[name] = np.full(n, np.nan)
-            numeric.append((j, cols[name]))
-    k_state = header.index("State") if "State" in header else None
-    state = np.zeros(n, dtype=np.int16) if k_state is not None else None
-    names: dict[str, int] = {}
-    r = -1
-    for r, row in enumerate(rows):
-        if r >= n:
-            break
-        width = len(row)
-        for j, arr in numeric:
-            if j < width:
-                v = row[j]
-                if isinstance(v, (int, float)):
-                    arr[r] = v
-                else:
-                    with contextlib.suppress(TypeError, ValueError):  # text cell: NaN
-                        arr[r] = float(v)
-        if state is not None and k_state is not None and k_state < width:
-            label = str(row[k_state]).strip()
-            code = names.get(label)
-            if code is None:
-                code = names[label] = len(names)
-            state[r] = code
-    n = r + 1
-    if n < len(next(iter(cols.values()), np.zeros(0))):
-        cols = {k: a[:n].copy() for k, a in cols.items()}
-        state = None if state is None else state[:n].copy()
-    if state is not None:
-        cols["State"] = state
-        cols["State names"] = np.array(sorted(names, key=names.__getitem__), dtype=object)
+    from nakcell.io._excel import sheet_columns
+
+    def used(name: str) -> bool:
+        return name.partition("/")[0].replace(" ", "").lower() in _STEMS
+
+    cols, n, _ = sheet_columns(sheet, used, labels=("State",))
     return cols, n
 
 
