@@ -13,14 +13,13 @@ For every file in ../shared/data/cyclers:
   the like-for-like comparison with the anchor's parse. ``-`` where nakcell uses the anchor.
 * ``mem/table``: tracemalloc peak during one read / size of the returned table
   (``DataFrame.memory_usage(deep=True)``), in a fresh process after the imports and a
-  warm-up read. It sees Python objects and numpy / pandas buffers; memory a library
-  allocates natively (calamine, NewareNDA's struct lists are seen; the mdb-export child is
-  not) and file pages mapped with mmap are not.
-* ``rss/table``: growth of the peak resident set size (``ru_maxrss``) during one read, in a
-  fresh process whose imports are done but which has not read anything yet, over the table
-  size. It includes native allocations and touched mmap pages, and the allocator's and
-  the interpreter's own overheads, so on small files it is dominated by fixed costs (the
-  absolute numbers are printed). Goal: ratio >= 1, memory <= 2x the table.
+  warm-up read. It sees Python objects and numpy / pandas buffers; it does not see memory
+  a library allocates natively (calamine's Rust sheet, the mdb-export child process, about
+  120 MB of its own) nor file pages mapped with mmap (the .mpr and .nda readers map the
+  file, where galvani and NewareNDA read it into Python bytes, which is counted for them).
+
+Goal: ratio >= 1, memory <= 2x the table. (Peak RSS was tried as a second memory measure and
+dropped: ``ru_maxrss`` is set by the imports, so one read rarely moves it.)
 
 Anchors: BioLogic .mpr/.mpt -> galvani MPRfile/MPTfile; Neware -> NewareNDA.read; Arbin
 .res -> galvani res2sqlite (mdb-export into SQLite) then reading the data table; Excel
@@ -113,7 +112,7 @@ def ours_parse(path: Path, fmt: str):  # type: ignore[no-untyped-def]
 
 
 _MEM_CHILD = r"""
-import json, resource, sys, tracemalloc
+import json, sys, tracemalloc
 from pathlib import Path
 sys.path.insert(0, sys.argv[4])
 import bench_data_readers as bench
@@ -121,13 +120,11 @@ from nakcell.io import read
 import galvani, NewareNDA, pandas  # imports outside the measurement
 path, fmt, side = Path(sys.argv[1]), sys.argv[2], sys.argv[3]
 fn = (lambda: read(path)) if side == "ours" else (lambda: bench.anchor(path, fmt))
-rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 try:
     tracemalloc.start()
     out = fn()
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    rss = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss0) * 1024
     del out
     # tracemalloc after a warm-up read (caches and lazy imports out of the measurement)
     tracemalloc.start()
@@ -135,9 +132,9 @@ try:
     _, peak_warm = tracemalloc.get_traced_memory()
     tracemalloc.stop()
 except Exception:
-    peak = peak_warm = rss = None
+    peak = peak_warm = None
 table = int(read(path).data.memory_usage(deep=True).sum())
-print(json.dumps({"peak": peak_warm, "rss": rss, "table": table}))
+print(json.dumps({"peak": peak_warm, "table": table}))
 """
 
 
@@ -164,8 +161,7 @@ def main() -> None:
 
     head = (
         f"{'file':<44} {'format':<13} {'rows':>7} {'rows/s':>9} {'anchor':>9} {'ratio':>6}"
-        f" {'parse':>6} {'mem/tab':>7} {'rss/tab':>7} {'table MB':>8}"
-        f" {'anc mem':>7} {'anc rss':>7}"
+        f" {'parse':>6} {'mem/tab':>7} {'table MB':>8} {'anc mem':>7}"
     )
     print(head)
     print("-" * len(head))
@@ -184,14 +180,12 @@ def main() -> None:
         ratio = t_anchor / t_ours
         parse_ratio = t_anchor / t_parse
         mem = None if m["peak"] is None else m["peak"] / table
-        rss = None if m["rss"] is None else m["rss"] / table
         a_mem = None if a["peak"] is None else a["peak"] / table
-        a_rss = None if a["rss"] is None else a["rss"] / table
         anchor_rate = f"{rows / t_anchor:9.3g}" if t_anchor == t_anchor else f"{'fails':>9}"
         print(
             f"{path.name[:44]:<44} {fmt:<13} {rows:>7} {rows / t_ours:>9.3g} {anchor_rate}"
-            f" {_r(ratio, 6)} {_r(parse_ratio, 6)} {_r(mem, 7)} {_r(rss, 7)}"
-            f" {table / 1e6:>8.2f} {_r(a_mem, 7)} {_r(a_rss, 7)}"
+            f" {_r(ratio, 6)} {_r(parse_ratio, 6)} {_r(mem, 7)}"
+            f" {table / 1e6:>8.2f} {_r(a_mem, 7)}"
         )
         if t_anchor != t_anchor:
             print(f"    anchor failed: {n_anchor}")
