@@ -40,12 +40,20 @@ def read_res(path: Path) -> CyclerData:
     import pandas as pd
 
     with file_errors(path, "Arbin .res data table"):
-        df = _stream_table(path, "Channel_Normal_Table", _RES_COLUMNS)
-        require(len(df) > 0, path, "Arbin .res file with no data points", "Channel_Normal_Table")
-        if "Test_ID" in df and df["Test_ID"].nunique() > 1:
-            df = df[df["Test_ID"] == df["Test_ID"].iloc[0]]
-        df = df.sort_values("Data_Point", kind="stable") if "Data_Point" in df else df
-        table = _to_table(df, path)
+        cols = _stream_table(path, "Channel_Normal_Table", _RES_COLUMNS)
+        n = len(next(iter(cols.values()), ()))
+        require(n > 0, path, "Arbin .res file with no data points", "Channel_Normal_Table")
+        test_id = cols.get("Test_ID")
+        if test_id is not None and np.any(test_id != test_id[0]):
+            keep = test_id == test_id[0]
+            cols = {k: v[keep] for k, v in cols.items()}
+        point = cols.get("Data_Point")
+        if point is not None and np.any(np.diff(point) < 0):
+            order = np.argsort(point, kind="stable")
+            cols = {k: v[order] for k, v in cols.items()}
+        del test_id, point
+        table = _to_table(cols, path)
+        del cols
     meta: dict[str, Any] = {"instrument": "Arbin"}
     try:
         g = pd.read_csv(io.BytesIO(_mdb_export(path, "Global_Table")))
@@ -187,8 +195,6 @@ def _stream_table(path: Path, table: str, columns: frozenset[str]) -> Any:
     import tempfile
     import threading
 
-    import pandas as pd
-
     exe = _mdb_exe(path)
     with tempfile.TemporaryFile() as err:
         proc = subprocess.Popen([exe, str(path), table], stdout=subprocess.PIPE, stderr=err)
@@ -196,10 +202,7 @@ def _stream_table(path: Path, table: str, columns: frozenset[str]) -> Any:
         timer.start()
         try:
             assert proc.stdout is not None
-            try:
-                df = pd.read_csv(proc.stdout, engine="c", usecols=lambda c: c in columns)
-            except pd.errors.EmptyDataError:
-                df = None
+            df = _parse_csv_numeric(proc.stdout, columns)
             proc.stdout.close()
             rc = proc.wait()
         finally:
@@ -215,6 +218,21 @@ def _stream_table(path: Path, table: str, columns: frozenset[str]) -> Any:
             reason = lines[0][:200] if lines else f"exit code {rc}"
             raise NakcellFileError(path, f"not a readable Arbin .res database ({reason})", table)
     return df
+
+
+def _parse_csv_numeric(stream: Any, columns: frozenset[str]) -> dict[str, np.ndarray] | None:
+    """Numeric ``columns`` of mdb-export's CSV from ``stream``: numpy's C ``loadtxt`` on the
+    selected columns (a dict of float64 column views of one array), None when there is no
+    header. Text in a selected column raises ValueError (-> a NakcellFileError)."""
+    head = stream.readline().decode("latin-1").strip()
+    if not head:
+        return None
+    names = [c.strip().strip('"') for c in head.split(",")]
+    use = [k for k, c in enumerate(names) if c in columns]
+    if not use:
+        return {}
+    arr = np.loadtxt(stream, delimiter=",", usecols=use, dtype=np.float64, ndmin=2, quotechar='"')
+    return {names[k]: arr[:, j] for j, k in enumerate(use)}
 
 
 def _mdb_exe(path: Path) -> str:
