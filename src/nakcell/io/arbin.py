@@ -11,12 +11,12 @@ first; reading the one data table as CSV is several times faster (see benchmarks
 
 from __future__ import annotations
 
-import io
 import shutil
 import subprocess
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO, TypeVar
 
 import numpy as np
 
@@ -33,6 +33,7 @@ from nakcell.io.table import (
 #: mdb-export gets this long per table before the file is declared unreadable.
 MDB_TIMEOUT_S = 60.0
 _OLE_EPOCH = datetime(1899, 12, 30)
+_T = TypeVar("_T")
 
 
 def read_res(path: Path) -> CyclerData:
@@ -40,7 +41,9 @@ def read_res(path: Path) -> CyclerData:
     import pandas as pd
 
     with file_errors(path, "Arbin .res data table"):
-        cols = _stream_table(path, "Channel_Normal_Table", _RES_COLUMNS)
+        cols = _mdb_table(
+            path, "Channel_Normal_Table", lambda out: _parse_csv_numeric(out, _RES_COLUMNS)
+        )
         n = len(next(iter(cols.values()), ()))
         require(n > 0, path, "Arbin .res file with no data points", "Channel_Normal_Table")
         test_id = cols.get("Test_ID")
@@ -56,7 +59,7 @@ def read_res(path: Path) -> CyclerData:
         del cols
     meta: dict[str, Any] = {"instrument": "Arbin"}
     try:
-        g = pd.read_csv(io.BytesIO(_mdb_export(path, "Global_Table")))
+        g = _mdb_table(path, "Global_Table", _read_csv_or_none)
     except (NakcellFileError, ValueError, pd.errors.ParserError):
         g = None
     if g is not None and len(g):
@@ -188,10 +191,10 @@ _RES_COLUMNS = frozenset(
 )  # fmt: skip
 
 
-def _stream_table(path: Path, table: str, columns: frozenset[str]) -> Any:
-    """One table of the database, parsed by pandas straight from mdb-export's output pipe
-    (the CSV text is never held whole in memory), only ``columns``; mdb-export is killed
-    after :data:`MDB_TIMEOUT_S`."""
+def _mdb_table(path: Path, table: str, parse: Callable[[BinaryIO], _T | None]) -> _T:
+    """Run mdb-export on one table of the database and hand its output pipe to ``parse``
+    (the CSV text is never held whole in memory); ``parse`` returns None when the output
+    is empty. mdb-export is killed after :data:`MDB_TIMEOUT_S`."""
     import tempfile
     import threading
 
@@ -202,7 +205,7 @@ def _stream_table(path: Path, table: str, columns: frozenset[str]) -> Any:
         timer.start()
         try:
             assert proc.stdout is not None
-            df = _parse_csv_numeric(proc.stdout, columns)
+            out = parse(proc.stdout)
             proc.stdout.close()
             rc = proc.wait()
         finally:
@@ -212,12 +215,21 @@ def _stream_table(path: Path, table: str, columns: frozenset[str]) -> Any:
                 proc.wait()
         if rc < 0:
             raise NakcellFileError(path, f"mdb-export took over {MDB_TIMEOUT_S:g} s", table)
-        if rc != 0 or df is None:
+        if rc != 0 or out is None:
             err.seek(0)
             lines = err.read().decode("latin-1", "replace").strip().splitlines()
             reason = lines[0][:200] if lines else f"exit code {rc}"
             raise NakcellFileError(path, f"not a readable Arbin .res database ({reason})", table)
-    return df
+    return out
+
+
+def _read_csv_or_none(stream: BinaryIO) -> Any:
+    import pandas as pd
+
+    try:
+        return pd.read_csv(stream)
+    except pd.errors.EmptyDataError:
+        return None
 
 
 def _parse_csv_numeric(stream: Any, columns: frozenset[str]) -> dict[str, np.ndarray] | None:
@@ -244,21 +256,3 @@ def _mdb_exe(path: Path) -> str:
             "./install.sh --dev does this)",
         )
     return exe
-
-
-def _mdb_export(path: Path, table: str) -> bytes:
-    exe = _mdb_exe(path)
-    try:
-        proc = subprocess.run(
-            [exe, str(path), table],
-            capture_output=True,
-            timeout=MDB_TIMEOUT_S,
-            check=False,
-        )
-    except subprocess.TimeoutExpired as exc:
-        raise NakcellFileError(path, f"mdb-export took over {MDB_TIMEOUT_S:g} s", table) from exc
-    if proc.returncode != 0 or not proc.stdout.strip():
-        err = proc.stderr.decode("latin-1", "replace").strip().splitlines()
-        reason = err[0][:200] if err else f"exit code {proc.returncode}"
-        raise NakcellFileError(path, f"not a readable Arbin .res database ({reason})", table)
-    return proc.stdout
