@@ -12,34 +12,38 @@ import numpy as np
 from nakcell.io._guard import file_errors
 
 
-def sheet_names(path: Path) -> list[str]:
-    """Names of the workbook's sheets."""
+def open_workbook(path: Path) -> Any:
+    """The workbook (python-calamine), a damaged file raising :class:`NakcellFileError`."""
     from python_calamine import CalamineWorkbook
 
     with file_errors(path, "Excel workbook"):
-        return list(CalamineWorkbook.from_path(str(path)).sheet_names)
+        return CalamineWorkbook.from_path(str(path))
+
+
+def sheet_names(path: Path) -> list[str]:
+    """Names of the workbook's sheets."""
+    return list(open_workbook(path).sheet_names)
 
 
 def read_sheets(path: Path, names: list[str] | None = None) -> dict[str, list[list[Any]]]:
     """Rows (lists of cell values) of the named sheets, or of all sheets."""
-    from python_calamine import CalamineWorkbook
-
+    wb = open_workbook(path)
     with file_errors(path, "Excel workbook"):
-        wb = CalamineWorkbook.from_path(str(path))
         wanted = wb.sheet_names if names is None else names
         return {n: wb.get_sheet_by_name(n).to_python() for n in wanted}
 
 
 def sheet_columns(
     sheet: Any, numeric: Callable[[str], bool], labels: tuple[str, ...] = ()
-) -> tuple[dict[str, np.ndarray], int, list[Any]]:
+) -> tuple[dict[str, np.ndarray], int, list[str], list[Any]]:
     """Columns of a calamine sheet, walked row by row into preallocated numpy arrays.
 
     Header cells for which ``numeric(name)`` is true become float64 columns (text cells NaN);
     the ``labels`` columns become int16 codes (``cols[name]``) with their distinct values, in
     code order, in ``cols[name + ' names']``. No Python object per cell is kept, so the peak
-    memory stays near the size of the columns. Also returns the number of data rows and the
-    first data row as read (for per-file values such as a start date).
+    memory stays near the size of the columns. Also returns the number of data rows, the
+    header (stripped) and the first data row as read (for per-file values such as a start
+    date).
     """
     rows = sheet.iter_rows()
     header = [str(c).strip() for c in next(rows, [])]
@@ -84,4 +88,4 @@ def sheet_columns(
         cols = {k: a[:used].copy() for k, a in cols.items()}
     for j, _, codes in lab:
         cols[header[j] + " names"] = np.array(sorted(codes, key=codes.__getitem__), dtype=object)
-    return cols, used, first
+    return cols, used, header, first

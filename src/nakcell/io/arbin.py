@@ -97,13 +97,10 @@ def read_excel(path: Path) -> CyclerData:
     Each sheet is walked row by row into numpy columns (only those the table uses), see
     :func:`nakcell.io._excel.sheet_columns`.
     """
-    from python_calamine import CalamineWorkbook
+    from nakcell.io._excel import open_workbook, sheet_columns
 
-    from nakcell.io._excel import sheet_columns
-
-    with file_errors(path, "Excel workbook"):
-        wb = CalamineWorkbook.from_path(str(path))
-        names = [n for n in wb.sheet_names if n.lower().startswith("channel_")]
+    wb = open_workbook(path)
+    names = [n for n in wb.sheet_names if n.lower().startswith("channel_")]
     require(bool(names), path, "Arbin workbook without a 'Channel_*' data sheet")
     parts: list[dict[str, np.ndarray]] = []
     first_row: list[Any] = []
@@ -111,12 +108,11 @@ def read_excel(path: Path) -> CyclerData:
     with file_errors(path, "Arbin Excel data sheet"):
         for n in names:
             sheet = wb.get_sheet_by_name(n)
-            cols, rows, first = sheet_columns(sheet, lambda c: c in _XLSX_NAMES)
+            cols, rows, header, first = sheet_columns(sheet, lambda c: c in _XLSX_NAMES)
             if rows:
                 parts.append({_XLSX_NAMES[k]: v for k, v in cols.items()})
                 if not first_row:
                     first_row = first
-                    header = [str(c).strip() for c in next(sheet.iter_rows(), [])]
                     date_col = header.index("Date_Time") if "Date_Time" in header else None
         require(bool(parts), path, "Arbin workbook whose data sheets are empty", names[0])
         if len(parts) == 1:

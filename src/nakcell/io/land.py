@@ -16,10 +16,9 @@ import numpy as np
 
 from nakcell.io._guard import file_errors, require
 from nakcell.io.table import (
-    CHARGE,
     DISCHARGE,
     OTHER,
-    REST,
+    STATE_LETTERS,
     CyclerData,
     build_table,
     cycles_from_step_types,
@@ -39,13 +38,10 @@ def read_excel(path: Path) -> CyclerData:
     preallocated numpy columns, only those the table uses, so no Python object per cell is
     kept and the peak memory stays near the table's size.
     """
-    from python_calamine import CalamineWorkbook
+    from nakcell.io._excel import open_workbook
 
-    from nakcell.io._excel import read_sheets
-
-    with file_errors(path, "Excel workbook"):
-        wb = CalamineWorkbook.from_path(str(path))
-        names = list(wb.sheet_names)
+    wb = open_workbook(path)
+    names = list(wb.sheet_names)
     record = next((n for n in names if n.lower().startswith("record")), None)
     require(record is not None, path, "LAND workbook without a 'Record' sheet")
     assert record is not None
@@ -56,7 +52,9 @@ def read_excel(path: Path) -> CyclerData:
         table = _to_table(cols, n, path)
     meta: dict[str, Any] = {"instrument": "LAND"}
     if cyc_sheet:
-        mass = _mass_from_cycle_sheet(read_sheets(path, [cyc_sheet])[cyc_sheet])
+        with file_errors(path, "LAND Cycle sheet"):
+            rows = wb.get_sheet_by_name(cyc_sheet).to_python()
+        mass = _mass_from_cycle_sheet(rows)
         if mass:
             meta["active_mass_kg"] = mass
             meta["active_mass_source"] = "LAND 'Cycle' sheet: Charge-Cap / Charge-SCap"
@@ -72,7 +70,7 @@ def _record_columns(sheet: Any) -> tuple[dict[str, np.ndarray], int]:
     def used(name: str) -> bool:
         return name.partition("/")[0].replace(" ", "").lower() in _STEMS
 
-    cols, n, _ = sheet_columns(sheet, used, labels=("State",))
+    cols, n, _, _ = sheet_columns(sheet, used, labels=("State",))
     return cols, n
 
 
@@ -97,13 +95,9 @@ def _to_table(cols: dict[str, np.ndarray], n: int, path: Path) -> Any:
     current = i[0] * i[1]
     state = cols.get("State")
     if state is not None:
-        labels = cols["State names"]
-        st = np.full(n, OTHER, dtype=np.int8)
-        for code, label in enumerate(labels):
-            first = str(label)[:1]
-            kind = {"R": REST, "C": CHARGE, "D": DISCHARGE}.get(first)
-            if kind is not None:
-                st[state == code] = kind
+        # state labels R, C_CC, D_CC, C_CV ...: the first letter gives the step type
+        lut = np.array([STATE_LETTERS.get(str(x)[:1], OTHER) for x in cols["State names"]])
+        st = lut.astype(np.int8)[state]
         # LANDdt records discharge current as negative; make sure of the sign convention.
         np.abs(current, out=current)
         current[st == DISCHARGE] *= -1.0

@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from nakcell.io._guard import file_errors, require
-from nakcell.io.table import CHARGE, DISCHARGE, OTHER, REST, CyclerData, build_table
+from nakcell.io.table import DISCHARGE, OTHER, REST, STATE_LETTERS, CyclerData, build_table
 
 _ALIASES = {
     "rec": ("Rec", "Rec#"),
@@ -135,14 +135,9 @@ def _to_table(
     state = df[cols["state"]]
     if not hasattr(state, "cat"):
         state = state.astype(str).astype("category")
-    codes = state.cat.codes.to_numpy()
-    letters = [str(c).strip() for c in state.cat.categories]
-    st = np.full(len(df), OTHER, dtype=np.int8)
-    for k, letter in enumerate(letters):
-        code = {"R": REST, "C": CHARGE, "D": DISCHARGE}.get(letter)
-        if code is not None:
-            st[codes == k] = code
-    del codes, state
+    lut = [STATE_LETTERS.get(str(c).strip(), OTHER) for c in state.cat.categories]
+    st = np.array(lut, dtype=np.int8)[state.cat.codes.to_numpy()]
+    del state
     current = np.abs(i_raw)
     current[st == DISCHARGE] *= -1.0
     current[st == REST] = 0.0

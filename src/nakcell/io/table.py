@@ -38,6 +38,8 @@ COLUMNS: tuple[str, ...] = (
 STEP_TYPES: tuple[str, ...] = ("rest", "charge", "discharge", "other")
 #: step types as small-integer codes (index into STEP_TYPES), used inside the readers
 REST, CHARGE, DISCHARGE, OTHER = 0, 1, 2, 3
+#: testers' state letters (Maccor's state column, the first letter of LAND's) -> step type
+STATE_LETTERS: dict[str, int] = {"R": REST, "C": CHARGE, "D": DISCHARGE}
 
 #: |I| below this is treated as rest when a reader has no instrument state column (1 nA).
 REST_CURRENT_A = 1e-9
