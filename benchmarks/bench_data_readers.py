@@ -1,6 +1,6 @@
 """Parse throughput and memory of each nakcell reader against the anchor library.
 
-    python benchmarks/bench_data_readers.py [--repeat 5]
+    python benchmarks/bench_data_readers.py [--repeat 5] [--only NAME-PART]
 
 For every file in ../shared/data/cyclers:
 
@@ -156,6 +156,7 @@ def _r(x: float | None, width: int) -> str:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--only", default="", help="only files whose name contains this text")
     args = ap.parse_args()
     from nakcell.io import detect_format
 
@@ -167,7 +168,7 @@ def main() -> None:
     print("-" * len(head))
     met = []
     for path in sorted(DATA.iterdir()):
-        if path.name == "PROVENANCE.md":
+        if path.name == "PROVENANCE.md" or args.only not in path.name:
             continue
         fmt = detect_format(path)
         ours(path)  # warm imports and caches for both sides
