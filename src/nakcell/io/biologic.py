@@ -32,6 +32,7 @@ from nakcell.io.table import (
     integrate_per_step,
     running_step,
     step_capacity_from_cumulative,
+    step_starts,
     step_type_from_current,
 )
 
@@ -572,10 +573,11 @@ def _table_arrays(cols: dict[str, np.ndarray], path: Path) -> dict[str, np.ndarr
         q = np.cumsum(dq_mAh)
     del dq_mAh
     step = running_step(key, st)
+    starts = step_starts(step)
     cap = None
     if q is not None:
         q *= 1e-3  # mAh -> Ah
-        cap = step_capacity_from_cumulative(q, step)
+        cap = step_capacity_from_cumulative(q, step, starts=starts)
     del q
     cyc = _take_int(cols, "cycle number")
     if cyc is not None:
@@ -585,16 +587,17 @@ def _table_arrays(cols: dict[str, np.ndarray], path: Path) -> dict[str, np.ndarr
         # file's first step, which may be a short top-up, so cycles are counted from the
         # first substantial direction instead (see first_direction).
         ref = cap if cap is not None else integrate_per_step(t, np.abs(current), step) / 3600
-        cycle = cycles_from_step_types(st, first_direction(st, ref, step))
+        first = first_direction(st, ref, step, starts=starts)
+        cycle = cycles_from_step_types(st, first, starts=starts)
         del ref
-    del cyc, step
+    del cyc, key
     cols.clear()
     return {
         "time_s": t,
         "current_A": current,
         "voltage_V": v,
         "cycle": cycle,
-        "instrument_step": key,
+        "step": step,
         "step_type": st,
         "capacity_Ah": cap,
     }

@@ -41,6 +41,12 @@ REST, CHARGE, DISCHARGE, OTHER = 0, 1, 2, 3
 #: testers' state letters (Maccor's state column, the first letter of LAND's) -> step type
 STATE_LETTERS: dict[str, int] = {"R": REST, "C": CHARGE, "D": DISCHARGE}
 
+#: the table's column labels and step-type dtype, built once (pandas makes an Index of
+#: column names in ~0.1 ms and a CategoricalDtype from a list in ~0.2 ms: per file, on a
+#: 1500-point file more than parsing it)
+_COLUMN_INDEX = pd.Index(COLUMNS)
+_STEP_TYPE_DTYPE = pd.CategoricalDtype(list(STEP_TYPES))
+
 #: |I| below this is treated as rest when a reader has no instrument state column (1 nA).
 REST_CURRENT_A = 1e-9
 
@@ -73,6 +79,7 @@ def build_table(
     step_type: Any | None = None,
     capacity_Ah: Any | None = None,
     energy_Wh: Any | None = None,
+    step: Any | None = None,
 ) -> pd.DataFrame:
     """Assemble the tidy table from per-point arrays, filling what the format lacks.
 
@@ -80,7 +87,9 @@ def build_table(
     (step number, sequence number, state code); with ``step_type`` it defines ``step``.
     ``step_type`` defaults to the sign of the current. ``capacity_Ah`` must already be
     per-step and unsigned (see :func:`step_capacity_from_cumulative`); when absent it is
-    integrated from the current (trapezoidal rule within each step).
+    integrated from the current (trapezoidal rule within each step). ``step`` is the
+    running step when the reader has already computed it (:func:`running_step` of the same
+    ``instrument_step`` and ``step_type``), to save a second pass.
 
     The table takes ownership of the arrays it is given: writable float64 (int64 for
     ``cycle``) arrays become its columns without a copy and may be changed in place (time
@@ -92,8 +101,13 @@ def build_table(
     v = _owned(voltage_V, np.float64)
     n = len(t)
     st = step_type_from_current(i) if step_type is None else as_codes(step_type)
-    key = np.asarray(instrument_step) if instrument_step is not None else np.zeros(n, np.int8)
-    step = running_step(key, st)
+    if step is None:
+        key = np.asarray(instrument_step) if instrument_step is not None else np.zeros(n, np.int8)
+        step = running_step(key, st)
+    else:
+        step = _owned(step, np.int64)
+        if len(step) != n:
+            raise ValueError(f"step has {len(step)} points, time_s has {n}")
     if capacity_Ah is None:
         cap = np.abs(i)
         cap = integrate_per_step(t, cap, step, out=cap)
@@ -108,19 +122,38 @@ def build_table(
         np.abs(en, out=en)
     if n:
         t -= t[0]
-    return pd.DataFrame(
-        {
-            "time_s": t,
-            "current_A": i,
-            "voltage_V": v,
-            "capacity_Ah": cap,
-            "energy_Wh": en,
-            "cycle": _owned(cycle, np.int64),
-            "step": step,
-            "step_type": pd.Categorical.from_codes(st, categories=list(STEP_TYPES)),
-        },
-        copy=False,
-    )
+    cols = [
+        t, i, v, cap, en, _owned(cycle, np.int64), step,
+        pd.Categorical.from_codes(st, dtype=_STEP_TYPE_DTYPE),
+    ]  # fmt: skip
+    return _frame(cols, n)
+
+
+def _frame(cols: list[Any], n: int) -> pd.DataFrame:
+    """The DataFrame of the :data:`COLUMNS` arrays, without copies.
+
+    pandas' block manager is built directly from the arrays with the prebuilt column index,
+    one block per column and no consolidation: the dict constructor re-infers the labels
+    (0.16 ms, more than parsing a 1500-point .mpr file) and ``DataFrame._from_arrays``
+    consolidates, copying the float columns into one 2-D block (time and a second copy of
+    the table in memory). These are pandas internals, so the public constructor (same
+    result, slower) is the fallback; tests/test_data_table.py checks both agree and that
+    no column was copied.
+    """
+    index = pd.RangeIndex(n)
+    try:
+        from pandas.core.internals.construction import arrays_to_mgr
+
+        mgr = arrays_to_mgr(cols, _COLUMN_INDEX, index, verify_integrity=False, consolidate=False)
+        return pd.DataFrame._from_mgr(mgr, axes=mgr.axes)
+    except (ImportError, AttributeError, TypeError):  # pragma: no cover - other pandas
+        return _public_frame(cols, n)
+
+
+def _public_frame(cols: list[Any], n: int) -> pd.DataFrame:
+    """:func:`_frame` through pandas' public constructor."""
+    data = dict(zip(COLUMNS, cols, strict=True))
+    return pd.DataFrame(data, index=pd.RangeIndex(n), copy=False)
 
 
 def _owned(a: Any, dtype: type) -> np.ndarray:
@@ -152,11 +185,13 @@ def step_type_from_current(current_A: np.ndarray, rest_A: float | None = None) -
     """
     i = np.asarray(current_A, dtype=np.float64)
     if rest_A is None:
-        peak = float(np.nanmax(np.abs(i))) if i.size else 0.0
+        peak = max(float(i.max()), -float(i.min())) if i.size else 0.0
+        if peak != peak:  # NaN points (max/min propagate them; nanmax is 3x slower)
+            peak = max(float(np.nanmax(i)), -float(np.nanmin(i))) if np.isfinite(i).any() else 0.0
         rest_A = max(REST_CURRENT_A, 1e-3 * peak)
-    out = np.full(i.shape, REST, dtype=np.int8)
-    out[i > rest_A] = CHARGE
-    out[i < -rest_A] = DISCHARGE
+    # CHARGE = 1 and DISCHARGE = 2: codes from the two comparisons, no index arrays
+    out = np.greater(i, rest_A).view(np.int8)
+    out += np.less(i, -rest_A).view(np.int8) * np.int8(DISCHARGE)
     return out
 
 
@@ -177,18 +212,35 @@ def step_starts(step: np.ndarray) -> np.ndarray:
     s = np.asarray(step)
     if s.size == 0:
         return np.zeros(0, dtype=np.int64)
-    return np.flatnonzero(np.r_[True, s[1:] != s[:-1]])
+    inner = np.flatnonzero(s[1:] != s[:-1])
+    out = np.empty(len(inner) + 1, dtype=np.int64)
+    out[0] = 0
+    np.add(inner, 1, out=out[1:])
+    return out
+
+
+def _run_lengths(starts: np.ndarray, n: int) -> np.ndarray:
+    """Lengths of the runs beginning at ``starts`` (from :func:`step_starts`) in ``n`` points."""
+    out = np.empty(len(starts), dtype=np.int64)
+    np.subtract(starts[1:], starts[:-1], out=out[:-1])
+    out[-1:] = n - starts[-1:]
+    return out
 
 
 def step_capacity_from_cumulative(
-    cumulative: np.ndarray, step: np.ndarray, resets: np.ndarray | None = None
+    cumulative: np.ndarray,
+    step: np.ndarray,
+    resets: np.ndarray | None = None,
+    *,
+    starts: np.ndarray | None = None,
 ) -> np.ndarray:
     """Per-step unsigned capacity from a counter that does not restart at every step.
 
     The charge of the interval before a step's first point belongs to that step (the
     counter's change since the previous point). ``resets`` marks points where the
     instrument restarted the counter from zero (Arbin: each new cycle), where the increment
-    is the counter's own value. Returns a new array.
+    is the counter's own value. ``starts`` is :func:`step_starts` of ``step`` when the
+    caller has it. Returns a new array.
     """
     q = np.asarray(cumulative, dtype=np.float64)
     n = len(q)
@@ -201,19 +253,21 @@ def step_capacity_from_cumulative(
         r = np.asarray(resets, dtype=bool)
         inc[r] = q[r]
         inc[0] = 0.0
-    out = _restart_cumsum(inc, step)
+    out = _restart_cumsum(inc, step, starts)
     return np.abs(out, out=out)
 
 
-def _restart_cumsum(inc: np.ndarray, step: np.ndarray) -> np.ndarray:
+def _restart_cumsum(
+    inc: np.ndarray, step: np.ndarray, starts: np.ndarray | None = None
+) -> np.ndarray:
     """Running sum of ``inc`` that restarts at every step, counting each step's first
     increment (the interval leading into it). Works in place on ``inc``."""
     n = len(inc)
-    starts = step_starts(step)
+    starts = step_starts(step) if starts is None else starts
     first_inc = inc[starts]  # small: one value per step
     total = np.cumsum(inc, out=inc)
     base = total[starts] - first_inc
-    total -= np.repeat(base, np.diff(np.r_[starts, n]))
+    total -= np.repeat(base, _run_lengths(starts, n))
     return total
 
 
@@ -247,47 +301,67 @@ def integrate_per_step(
     return _restart_cumsum(inc, step)
 
 
-def cycles_from_step_types(step_type: np.ndarray, first_kind: str | None = None) -> np.ndarray:
+def cycles_from_step_types(
+    step_type: np.ndarray, first_kind: str | None = None, *, starts: np.ndarray | None = None
+) -> np.ndarray:
     """Cycle numbers (from 1) for testers that do not record them.
 
     A cycle starts with the first active (charge or discharge) step of the file and a new
     one begins each time a step of that same kind follows one of the other kind, so a
     discharge-first test counts discharge+charge as cycle 1 (LANDdt's own convention, as its
     'Cycle' sheet shows). ``first_kind`` overrides the direction that opens a cycle.
+    ``starts`` may give the first index of each step (:func:`step_starts` of a running step,
+    whose type is constant within a step) to save finding the runs of equal type again.
     """
     st = as_codes(step_type)
     n = len(st)
-    active = (st == CHARGE) | (st == DISCHARGE)
+    # the rule depends only on the sequence of step types: decide it per run of equal
+    # types (few) and spread it back over the points (two passes over the points)
+    starts = step_starts(st) if starts is None else starts
+    kinds = st[starts]
+    active = (kinds == CHARGE) | (kinds == DISCHARGE)
     if not active.any():
         return np.ones(n, dtype=np.int64)
-    first = int(st[np.argmax(active)]) if first_kind is None else STEP_TYPES.index(first_kind)
+    first = int(kinds[np.argmax(active)]) if first_kind is None else STEP_TYPES.index(first_kind)
     other = DISCHARGE if first == CHARGE else CHARGE
-    # last active kind seen up to each point (forward fill over rests; -1 before any)
-    idx = np.where(active, np.arange(n), -1)
+    # last active kind seen before each run (forward fill over rests; -1 before any)
+    idx = np.where(active, np.arange(len(kinds)), -1)
     np.maximum.accumulate(idx, out=idx)
-    last = np.where(idx >= 0, st[np.maximum(idx, 0)], -1)
-    prev_last = np.r_[-1, last[:-1]]
-    start = (st == first) & (prev_last == other)
-    return 1 + np.cumsum(start, dtype=np.int64)
+    last = np.where(idx >= 0, kinds[np.maximum(idx, 0)], -1)
+    prev_last = np.empty_like(last)
+    prev_last[0] = -1
+    prev_last[1:] = last[:-1]
+    opens = (kinds == first) & (prev_last == other)
+    cycle = 1 + np.cumsum(opens, dtype=np.int64)
+    return np.repeat(cycle, _run_lengths(starts, n))
 
 
-def first_direction(step_type: np.ndarray, capacity_Ah: np.ndarray, step: np.ndarray) -> str:
+def first_direction(
+    step_type: np.ndarray,
+    capacity_Ah: np.ndarray,
+    step: np.ndarray,
+    *,
+    starts: np.ndarray | None = None,
+) -> str:
     """The direction ('charge' or 'discharge') that opens the test's cycles.
 
     It is that of the first active step passing at least half the median active-step
     capacity, so a short initial top-up or discharge to the start voltage does not decide.
     """
     st = as_codes(step_type)
-    cap = np.nan_to_num(np.asarray(capacity_Ah, dtype=np.float64))
-    starts = step_starts(step)
+    cap = np.asarray(capacity_Ah, dtype=np.float64)
+    starts = step_starts(step) if starts is None else starts
     if len(starts) == 0:
         return "charge"
-    caps = np.maximum.reduceat(cap, starts)
+    caps = np.nan_to_num(np.fmax.reduceat(cap, starts))  # fmax: NaN points ignored
     kinds = st[starts]
     on = (kinds == CHARGE) | (kinds == DISCHARGE)
     if not on.any():
         return "charge"
     kinds, caps = kinds[on], caps[on]
-    big = np.flatnonzero(caps >= 0.5 * float(np.median(caps)))
+    srt = np.sort(caps)  # median of the (few) step capacities; np.median costs 20 us
+    mid = len(srt) // 2
+    median = float(srt[mid]) if len(srt) % 2 else 0.5 * float(srt[mid - 1] + srt[mid])
+    big = np.flatnonzero(caps >= 0.5 * median)
     k = kinds[big[0]] if big.size else kinds[0]
     return STEP_TYPES[int(k)]
