@@ -233,3 +233,26 @@ def test_mpt_line_starts_match_a_whole_file_split(
     f = io.BytesIO(data)
     offsets, _ = bl._line_starts(f, f.read(chunk), 80)
     assert offsets == ref
+
+
+def test_mpr_settings_agree_with_the_mpt_header_of_the_same_run(cyclers: Path) -> None:
+    """The .mpt export of gcpl.issue_211 prints 'Run on channel : 8', 'Mass of active
+    material : 0.790 mg' and 'Electrode surface area : 0.001 cm2' (EC-Lab's blank value):
+    the .mpr's binary settings must say the same."""
+    mpr = read(cyclers / "gcpl.issue_211.mpr").meta
+    header = (cyclers / "gcpl.issue_211.mpt").read_bytes()[:4000].decode("latin-1")
+    assert "Mass of active material : 0.790 mg" in header
+    assert "Electrode surface area : 0.001 cm" in header
+    assert "Run on channel : 8 " in header
+    assert mpr["active_mass_kg"] == pytest.approx(0.790e-6, rel=1e-9)
+    assert "area_m2" not in mpr  # 0.001 cm2 is the blank field, not an area
+    assert mpr["channel"] == "8"
+    assert read(cyclers / "gcpl.issue_211.mpt").meta["channel"] == "8"
+
+
+@pytest.mark.parametrize(("name", "channel"), [(MPR[0], "1"), (MPR[3], "9")])
+def test_mpr_channel_matches_the_c_number_ec_lab_puts_in_the_file_name(
+    name: str, channel: str, cyclers: Path
+) -> None:
+    assert name.removesuffix(".mpr").endswith(f"_C{int(channel):02d}")
+    assert read(cyclers / name).meta["channel"] == channel

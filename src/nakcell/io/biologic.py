@@ -52,15 +52,15 @@ def read_mpr(path: Path) -> CyclerData:
     """
     with file_errors(path, "BioLogic .mpr file"):
         try:
-            cols, start = mpr_columns(path, _table_needs)
+            cols, meta = _mpr_read(path, _table_needs)
         except _UnknownColumnError:
             cols, start = _mpr_columns_galvani(path)
+            meta = {"start_time": start, **_mpr_meta_only(path)}
         n = max((len(a) for a in cols.values()), default=0)
         require(n > 0, path, "BioLogic .mpr file with no data points")
         table = _to_table(cols, path)
         del cols
-    meta = {"instrument": "BioLogic", "start_time": start}
-    return CyclerData(table, "biologic_mpr", str(path), meta)
+    return CyclerData(table, "biologic_mpr", str(path), {"instrument": "BioLogic", **meta})
 
 
 def _mpr_columns_galvani(path: Path) -> tuple[dict[str, np.ndarray], str | None]:
@@ -266,6 +266,15 @@ def mpr_columns(
     the module) and ``_UnknownColumnError`` when a column id is not in
     :data:`_COLUMN_IDS`.
     """
+    cols, meta = _mpr_read(path, names)
+    return cols, meta["start_time"]
+
+
+def _mpr_read(
+    path: Path, names: Collection[str] | Callable[[set[str]], Collection[str]] | None
+) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
+    """:func:`mpr_columns` with the file's metadata (start time, channel, active mass,
+    electrode area: :func:`_mpr_settings`) in place of the start time alone."""
     with open(path, "rb") as f:
         try:
             mm = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
@@ -334,8 +343,8 @@ def mpr_columns(
                         cols[c] = (flags & mask) >> shift
                 del flags
             del rec
-        start = _mpr_start(mm, modules)
-    return cols, start
+        meta = {"start_time": _mpr_start(mm, modules), **_mpr_settings(mm, modules)}
+    return cols, meta
 
 
 def _mpr_start(buf: Any, modules: list[_Module]) -> str | None:
@@ -364,6 +373,54 @@ def _mpr_start(buf: Any, modules: list[_Module]) -> str | None:
                 except ValueError:
                     continue
     return None
+
+
+def _mpr_meta_only(path: Path) -> dict[str, Any]:
+    """:func:`_mpr_settings` of a file whose data module is read by galvani."""
+    with open(path, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+        return _mpr_settings(mm, _mpr_modules(mm, path))
+
+
+#: 'VMP Set' module (version 0) fields at fixed offsets: the same values EC-Lab prints in
+#: the .mpt header ("Mass of active material : 0.790 mg", "Electrode surface area :
+#: 0.001 cm2"), found at these offsets in the shared gcpl.issue_211 .mpr/.mpt pair and
+#: documented likewise by the community (vince-sec's eclabfiles). Pascal strings (length
+#: byte, text) before them may not run past the next field, else the layout is unknown.
+_SET_MASS_MG = 0x107  # f4, active material mass / mg
+_SET_AREA_CM2 = 0x211  # f4, electrode surface area / cm2
+_SET_STRINGS = ((0x007, 0x107), (0x11E, 0x1C0), (0x1C0, 0x211), (0x215, 0x24C))
+#: 'VMP LOG' module: channel index from 0 (EC-Lab names the file ..._C09 for index 8)
+_LOG_CHANNEL = 0x009
+#: what EC-Lab stores in a mass or area field the user left blank (its setting templates
+#: show "0.001 mg", "0.001 cm2"): not a measurement, so not reported
+_BLANK = 0.001
+
+
+def _mpr_settings(buf: Any, modules: list[_Module]) -> dict[str, Any]:
+    """Channel, active mass (kg) and electrode area (m2) from the settings and log modules,
+    where the layout is the known one and the values are real entries (not blanks)."""
+    meta: dict[str, Any] = {}
+    for m in modules:
+        if m.name == "VMP LOG" and m.version == 0 and m.length > _LOG_CHANNEL:
+            meta["channel"] = str(buf[m.offset + _LOG_CHANNEL] + 1)
+        if m.name != "VMP Set" or m.version != 0 or m.length < _SET_STRINGS[-1][1]:
+            continue
+        o = m.offset
+        if any(buf[o + at] > end - at - 1 for at, end in _SET_STRINGS):
+            continue  # a string longer than its slot: offsets after it are unknown
+        for key, at, to_si in (
+            ("active_mass_kg", _SET_MASS_MG, 1e-6),
+            ("area_m2", _SET_AREA_CM2, 1e-4),
+        ):
+            (x,) = struct.unpack_from("<f", buf, o + at)
+            if np.isfinite(x) and x > 0 and not _is_blank(x):
+                # the float32 as the decimal EC-Lab shows (0.790, not 0.79000002)
+                meta[key] = float(str(np.float32(x))) * to_si
+    return meta
+
+
+def _is_blank(x: float) -> bool:
+    return abs(x - _BLANK) < 1e-7
 
 
 _HEADER_LINES = re.compile(rb"Nb header lines\s*:\s*(\d+)")
@@ -473,6 +530,10 @@ def _mpt_meta(header: list[str]) -> dict[str, Any]:
             meta["active_mass_kg"] = _number_unit(val, {"mg": 1e-6, "g": 1e-3, "µg": 1e-9})
         elif key == "Electrode surface area":
             meta["area_m2"] = _number_unit(val, {"cm²": 1e-4, "cm2": 1e-4, "mm²": 1e-6})
+    # EC-Lab's blank-field value (0.001 in the field's unit) is no measurement
+    for key, blank in (("active_mass_kg", _BLANK * 1e-6), ("area_m2", _BLANK * 1e-4)):
+        if key in meta and (meta[key] is None or abs(meta[key] - blank) < 1e-6 * blank):
+            del meta[key]
     return meta
 
 
