@@ -5,7 +5,7 @@ One entry point, :func:`read`, detects the format from the file's first bytes:
 ==================  ======================================  =========================
 format              detected by                             columns used
 ==================  ======================================  =========================
-BioLogic ``.mpr``   ``BIO-LOGIC MODULAR FILE`` (binary)     galvani: freq/Hz, Re(Z), -Im(Z)
+BioLogic ``.mpr``   ``BIO-LOGIC MODULAR FILE`` (binary)     freq/Hz, Re(Z), -Im(Z) (own parser)
 BioLogic ``.mpt``   ``EC-Lab ASCII FILE``                   freq/Hz, Re(Z)/Ohm, -Im(Z)/Ohm
 Gamry ``.DTA``      ``EXPLAIN`` + ``TAG`` lines             ZCURVE table: Freq, Zreal, Zimag
 ZPlot/ZView ``.z``  ``ZPLOT2 ASCII``                        Freq(Hz), Z'(a), Z''(b)
@@ -214,34 +214,44 @@ def _pick_cycle(
 
 
 def _read_mpr(path: Path, cycle: int | None) -> Spectrum:
-    try:
-        from galvani import BioLogic
-    except ImportError as exc:  # pragma: no cover - galvani is in the [all] extra
-        raise NakcellFileError(path, "reading .mpr needs galvani (pip install galvani)") from exc
-    try:
-        mpr = BioLogic.MPRfile(str(path))
-    except Exception as exc:  # galvani raises bare ValueError/KeyError/struct.error on odd files
-        msg = " ".join(str(exc).split()) or type(exc).__name__
-        raise NakcellFileError(path, f"truncated or corrupt .mpr (galvani: {msg})") from exc
-    data = mpr.data
-    names = list(data.dtype.names or ())
+    from nakcell.io import biologic
+    from nakcell.io._guard import file_errors
+
+    want = {"freq/Hz", "Re(Z)/Ohm", "-Im(Z)/Ohm", "cycle number"}
+    with file_errors(path, "BioLogic .mpr file"):
+        try:  # nakcell's own parser (nakcell.io.biologic); galvani for unknown column ids
+            cols, start = biologic.mpr_columns(path, lambda have: have & want)
+        except biologic._UnknownColumnError:
+            cols, start = _mpr_columns_galvani(path, want)
     for col in ("freq/Hz", "Re(Z)/Ohm", "-Im(Z)/Ohm"):
-        if col not in names:
-            raise NakcellFileError(path, f"no {col!r} column (not an EIS file?); has {names}")
-    f = [float(x) for x in data["freq/Hz"]]
-    re_ = [float(x) for x in data["Re(Z)/Ohm"]]
-    mim = [float(x) for x in data["-Im(Z)/Ohm"]]
+        if col not in cols:
+            raise NakcellFileError(path, f"no {col!r} column (not an EIS file?)")
+    f = [float(x) for x in cols["freq/Hz"]]
+    re_ = [float(x) for x in cols["Re(Z)/Ohm"]]
+    mim = [float(x) for x in cols["-Im(Z)/Ohm"]]
     rec = list(range(1, len(f) + 1))
     meta: dict[str, Any] = {"format": "biologic-mpr"}
-    if getattr(mpr, "startdate", None) is not None:
-        meta["date"] = str(mpr.startdate)
-    if "cycle number" in names:
-        f, re_, mim, rec = _pick_cycle(path, list(data["cycle number"]), cycle, f, re_, mim, rec)
+    if start is not None:
+        meta["date"] = start[:10]
+        meta["start_time"] = start
+    if "cycle number" in cols:
+        f, re_, mim, rec = _pick_cycle(path, list(cols["cycle number"]), cycle, f, re_, mim, rec)
     for i, (a, b, c) in enumerate(zip(f, re_, mim, strict=True)):
         if not np.isfinite([a, b, c]).all():
             raise NakcellFileError(path, "NaN or inf in the data", f"record {rec[i]}")
     z = [complex(a, -b) for a, b in zip(re_, mim, strict=True)]
     return _finish(path, f, z, [int(r) for r in rec], meta)
+
+
+def _mpr_columns_galvani(path: Path, want: set[str]) -> tuple[dict[str, Any], str | None]:
+    """galvani's ``MPRfile`` for a data module holding a column id nakcell's parser lacks."""
+    from galvani import BioLogic
+
+    mpr = BioLogic.MPRfile(str(path))
+    data = mpr.data
+    cols = {n: data[n] for n in (data.dtype.names or ()) if n in want}
+    start = getattr(mpr, "timestamp", None) or getattr(mpr, "startdate", None)
+    return cols, (start.isoformat() if start is not None else None)
 
 
 # ----------------------------------------------------------------------------- Gamry

@@ -201,7 +201,7 @@ def _mpr_modules(buf: Any, path: Path) -> list[_Module]:
         head = pos + len(_MODULE)
         new = buf[head + 35 : head + 39] == b"\xff\xff\xff\xff"
         hdr = _HDR_NEW if new else _HDR_OLD
-        require(head + hdr.size <= size, path, "file ends inside a module header", where)
+        require(head + hdr.size <= size, path, "truncated: file ends inside a module header", where)
         if new:
             short, _, _, length, version, _, date = hdr.unpack_from(buf, head)
         else:
@@ -211,7 +211,8 @@ def _mpr_modules(buf: Any, path: Path) -> list[_Module]:
         require(
             body + length <= size,
             path,
-            f"module '{name}' says {length} bytes but the file ends {size - body} bytes on",
+            f"truncated: module '{name}' says {length} bytes but the file ends "
+            f"{size - body} bytes on",
             f"byte {body}",
         )
         modules.append(_Module(name, body, length, version, date))
