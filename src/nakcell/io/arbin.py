@@ -102,6 +102,7 @@ def read_excel(path: Path) -> CyclerData:
                 if not first_row:
                     first_row = first
                     date_col = header.index("Date_Time") if "Date_Time" in header else None
+            del cols  # the columns now live in parts only, so _to_table can free each
         require(bool(parts), path, "Arbin workbook whose data sheets are empty", names[0])
         if len(parts) == 1:
             data = parts[0]
