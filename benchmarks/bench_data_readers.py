@@ -16,9 +16,10 @@ For every file in ../shared/data/cyclers:
 * ``mem/table``: tracemalloc peak during one read / size of the returned table
   (``DataFrame.memory_usage(deep=True)``), in a fresh process after the imports and a
   warm-up read. It sees Python objects and numpy / pandas buffers; it does not see memory
-  a library allocates natively (calamine's Rust sheet, the mdb-export child process, about
-  120 MB of its own) nor file pages mapped with mmap (the .mpr and .nda readers map the
-  file, where galvani and NewareNDA read it into Python bytes, which is counted for them).
+  a library allocates natively (calamine's Rust sheet, the mdb-export child process: a
+  peak RSS of 6-8 MB by /usr/bin/time for the shared .res files, whatever the table) nor
+  file pages mapped with mmap (the .mpr and .nda readers map the file, where galvani and
+  NewareNDA read it into Python bytes, which is counted for them).
 
 Goal: ratio >= 1 (or parse >= 1), memory <= 2x the table. (Peak RSS was tried as a second
 memory measure and dropped: ``ru_maxrss`` is set by the imports, so one read rarely moves

@@ -41,20 +41,8 @@ def read_res(path: Path) -> CyclerData:
     import pandas as pd
 
     with file_errors(path, "Arbin .res data table"):
-        cols = _mdb_table(
-            path, "Channel_Normal_Table", lambda out: _parse_csv_numeric(out, _RES_COLUMNS)
-        )
-        n = len(next(iter(cols.values()), ()))
+        cols, n = _mdb_table(path, "Channel_Normal_Table", _parse_res_columns)
         require(n > 0, path, "Arbin .res file with no data points", "Channel_Normal_Table")
-        test_id = cols.get("Test_ID")
-        if test_id is not None and np.any(test_id != test_id[0]):
-            keep = test_id == test_id[0]
-            cols = {k: v[keep] for k, v in cols.items()}
-        point = cols.get("Data_Point")
-        if point is not None and np.any(np.diff(point) < 0):
-            order = np.argsort(point, kind="stable")
-            cols = {k: v[order] for k, v in cols.items()}
-        del test_id, point
         table = _to_table(cols, path)
         del cols
     meta: dict[str, Any] = {"instrument": "Arbin"}
@@ -114,6 +102,7 @@ def read_excel(path: Path) -> CyclerData:
                 if not first_row:
                     first_row = first
                     date_col = header.index("Date_Time") if "Date_Time" in header else None
+            del cols  # the columns now live in parts only, so _to_table can free each
         require(bool(parts), path, "Arbin workbook whose data sheets are empty", names[0])
         if len(parts) == 1:
             data = parts[0]
@@ -130,14 +119,23 @@ def read_excel(path: Path) -> CyclerData:
     return CyclerData(table, "arbin_xlsx", str(path), meta)
 
 
-def _to_table(df: Any, path: Path) -> Any:
+def _to_table(cols: dict[str, np.ndarray], path: Path) -> Any:
+    """The tidy table from Arbin's columns; ``cols`` is emptied as they are used, so each
+    raw column is freed as soon as the table no longer needs it (the peak stays near the
+    table's size). ``Q`` / ``E`` may hold Charge_ + Discharge_Capacity / _Energy already
+    summed (the .res parser does that per block)."""
     need = ["Test_Time", "Step_Index", "Cycle_Index", "Current", "Voltage"]
-    missing = [c for c in need if c not in df]
+    missing = [c for c in need if c not in cols]
     require(not missing, path, f"Arbin data without columns {missing}")
 
     def num(c: str) -> np.ndarray:
-        return np.asarray(pd_to_numeric(df[c]), dtype=np.float64)
+        return np.asarray(pd_to_numeric(cols.pop(c)), dtype=np.float64)
 
+    for total, parts in (("Q", "_Capacity"), ("E", "_Energy")):
+        if "Charge" + parts in cols and "Discharge" + parts in cols:
+            x = num("Charge" + parts)
+            cols[total] = x + num("Discharge" + parts)
+            del x
     current = num("Current")
     st = step_type_from_current(current)
     step_id = num("Step_Index")
@@ -146,17 +144,18 @@ def _to_table(df: Any, path: Path) -> Any:
     cycle = num("Cycle_Index")
     # Arbin restarts its capacity and energy counters at each new cycle.
     resets = np.r_[False, cycle[1:] != cycle[:-1]]
-    if "Charge_Capacity" in df and "Discharge_Capacity" in df:
-        q = num("Charge_Capacity") + num("Discharge_Capacity")
-        cap = step_capacity_from_cumulative(q, step, resets)
-    if "Charge_Energy" in df and "Discharge_Energy" in df:
-        e = num("Charge_Energy") + num("Discharge_Energy")
-        en = step_capacity_from_cumulative(e, step, resets)
+    if "Q" in cols:
+        cap = step_capacity_from_cumulative(cols.pop("Q"), step, resets)
+    if "E" in cols:
+        en = step_capacity_from_cumulative(cols.pop("E"), step, resets)
+    del resets, step
+    cycle_int = cycle.astype(np.int64)
+    del cycle
     return build_table(
         time_s=num("Test_Time"),
         current_A=current,
         voltage_V=num("Voltage"),
-        cycle=cycle.astype(np.int64),
+        cycle=cycle_int,
         instrument_step=step_id,
         step_type=st,
         capacity_Ah=cap,
@@ -220,27 +219,104 @@ def _mdb_table(path: Path, table: str, parse: Callable[[BinaryIO], _T | None]) -
 
 
 def _read_csv_or_none(stream: BinaryIO) -> Any:
+    """A small table (the Global_Table: a row per test) by pandas; its few bytes are read
+    first, since pandas reads a pipe in 256 kB blocks (more than a small data table)."""
+    import io
+
     import pandas as pd
 
     try:
-        return pd.read_csv(stream)
+        return pd.read_csv(io.BytesIO(stream.read()))
     except pd.errors.EmptyDataError:
         return None
 
 
-def _parse_csv_numeric(stream: Any, columns: frozenset[str]) -> dict[str, np.ndarray] | None:
-    """Numeric ``columns`` of mdb-export's CSV from ``stream``: numpy's C ``loadtxt`` on the
-    selected columns (a dict of float64 column views of one array), None when there is no
-    header. Text in a selected column raises ValueError (-> a NakcellFileError)."""
+#: rows per numpy ``loadtxt`` call on mdb-export's pipe: at least this many, and at most
+#: 1/16 of those already read, so the block being parsed stays small next to the columns
+_RES_BLOCK_ROWS = 256
+
+
+def _parse_res_columns(stream: BinaryIO) -> tuple[dict[str, np.ndarray], int] | None:
+    """The Channel_Normal_Table columns the table needs, parsed from mdb-export's CSV
+    ``stream``, and the number of data rows read; None when there is no header.
+
+    numpy's C ``loadtxt`` parses blocks of rows and each block's columns are copied out
+    (Charge_ + Discharge_Capacity summed into ``Q``, the energies into ``E``), so the text
+    never exists as one array of every column. Points of another Test_ID than the first
+    point's are dropped, and the points are put in Data_Point order when they are not. Text
+    in a parsed column raises ValueError (-> a NakcellFileError).
+    """
     head = stream.readline().decode("latin-1").strip()
     if not head:
         return None
     names = [c.strip().strip('"') for c in head.split(",")]
-    use = [k for k, c in enumerate(names) if c in columns]
+    use = [k for k, c in enumerate(names) if c in _RES_COLUMNS]
     if not use:
-        return {}
-    arr = np.loadtxt(stream, delimiter=",", usecols=use, dtype=np.float64, ndmin=2, quotechar='"')
-    return {names[k]: arr[:, j] for j, k in enumerate(use)}
+        return {}, 0
+    at = {names[k]: j for j, k in enumerate(use)}  # column -> its position in a block
+    plan: list[tuple[str, int, int | None]] = []  # (output, column, column added to it)
+    for name in ("Test_Time", "Step_Index", "Cycle_Index", "Current", "Voltage", "Data_Point"):
+        if name in at:
+            plan.append((name, at[name], None))
+    for total, part in (("Q", "_Capacity"), ("E", "_Energy")):
+        if "Charge" + part in at and "Discharge" + part in at:
+            plan.append((total, at["Charge" + part], at["Discharge" + part]))
+    test_col = at.get("Test_ID")
+    blocks: dict[str, list[np.ndarray]] = {out: [] for out, _, _ in plan}
+    first_test = 0.0
+    rows = 0
+    while True:
+        size = max(_RES_BLOCK_ROWS, rows // 16)
+        a = _loadtxt_block(stream, use, size, rows)
+        got = len(a)
+        if test_col is not None and got:
+            if rows == 0:
+                first_test = a[0, test_col]
+            keep = a[:, test_col] == first_test
+            if not keep.all():
+                a = a[keep]
+        for out, j, plus in plan:
+            blocks[out].append(a[:, j].copy() if plus is None else a[:, j] + a[:, plus])
+        del a
+        rows += got
+        if got < size:
+            break
+    cols: dict[str, np.ndarray] = {}
+    for out in list(blocks):  # one column at a time: the blocks of each freed at once
+        parts = blocks.pop(out)
+        cols[out] = np.concatenate(parts) if len(parts) > 1 else parts[0]
+        del parts
+    point = cols.pop("Data_Point", None)
+    if point is not None and np.any(np.diff(point) < 0):
+        order = np.argsort(point, kind="stable")
+        del point
+        for k in cols:
+            cols[k] = cols[k][order]
+    return cols, rows
+
+
+def _loadtxt_block(stream: BinaryIO, use: list[int], size: int, before: int) -> np.ndarray:
+    """The next ``size`` rows (fewer at the end) of ``use`` columns, as a 2-D float64 array;
+    a conversion error names the row counted from the first data row (``before`` rows
+    were read by earlier blocks)."""
+    import re
+    import warnings
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # "input contained no data" at the end
+            return np.loadtxt(
+                stream,
+                delimiter=",",
+                usecols=use,
+                dtype=np.float64,
+                ndmin=2,
+                quotechar='"',
+                max_rows=size,
+            )
+    except ValueError as exc:
+        msg = re.sub(r"at row (\d+)", lambda m: f"at row {int(m[1]) + before}", str(exc))
+        raise ValueError(msg) from None
 
 
 def _mdb_exe(path: Path) -> str:
