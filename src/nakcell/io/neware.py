@@ -657,40 +657,33 @@ def _ndc5(path: Path, zf: zipfile.ZipFile, combined: bool) -> dict[str, Any]:
     date: dict[str, int] | None = None
     unknown_range = False
     for rec in _page_records(path, zf, "data.ndc", 125, 45, _NDC5):
-        sel = np.nonzero(rec["tag"] == 0x55)
-        if unknown_range or not len(sel[0]):
+        r = rec[rec["tag"] == 0x55]  # the data records of these pages (a copy of them)
+        if unknown_range or not len(r):
             continue  # the rest of the member is still read: a damaged page is an error
-        rng = rec["range"][sel]
-        uniq = np.unique(rng)
-        if not all(int(u) in _RANGE_SCALE for u in uniq):
+        scale = _ndc5_scale(r["range"])
+        if scale is None:
             unknown_range = True
             continue
-        scale = np.array([_RANGE_SCALE[int(u)] for u in uniq])[np.searchsorted(uniq, rng)]
         if date is None:
-            first = rec[sel[0][0], sel[1][0]]
-            date = {k: int(first[k]) for k in ("year", "month", "day", "hour", "minute", "second")}
-        s = sink.reserve(len(sel[0]))
-        o["status"][s] = rec["status"][sel]
-        o["step_index"][s] = rec["step_index"][sel]
+            date = {k: int(r[k][0]) for k in ("year", "month", "day", "hour", "minute", "second")}
+        s = sink.reserve(len(r))
+        o["status"][s] = r["status"]
+        o["step_index"][s] = r["step_index"]
         if not combined:
-            o["index"][s] = rec["index"][sel]
-        o["time"][s] = rec["time_ms"][sel]
-        o["time"][s] /= 1000.0
-        o["voltage"][s] = rec["v"][sel]
-        o["voltage"][s] /= 10000.0
-        o["current"][s] = rec["i"][sel]
-        o["current"][s] *= scale
+            o["index"][s] = r["index"]
+        np.divide(r["time_ms"], 1000.0, out=o["time"][s])
+        np.divide(r["v"], 10000.0, out=o["voltage"][s])
+        np.multiply(r["i"], scale, out=o["current"][s])
         for kind, (chg, dchg) in (("capacity", ("qc", "qd")), ("energy", ("ec", "ed"))):
-            a = rec[chg][sel] * scale
-            a /= 3600.0  # mA s -> mAh
-            b = rec[dchg][sel] * scale
-            b /= 3600.0
+            q = r[chg] * scale
+            q /= 3600.0  # mA s -> mAh
+            d = r[dchg] * scale
+            d /= 3600.0
             if combined:
-                np.abs(a, out=a)
-                a += np.abs(b, out=b)
-                o[kind][s] = a
+                np.abs(q, out=q)
+                np.add(q, np.abs(d, out=d), out=o[kind][s])
             else:
-                o[f"charge_{kind}"][s], o[f"discharge_{kind}"][s] = a, b
+                o[f"charge_{kind}"][s], o[f"discharge_{kind}"][s] = q, d
     del o
     if unknown_range:
         raise _UnsupportedError("unknown current range")
@@ -710,6 +703,18 @@ def _ndc5(path: Path, zf: zipfile.ZipFile, combined: bool) -> dict[str, Any]:
 
         cols["start_time"] = pd.Timestamp(t0).isoformat()
     return cols
+
+
+def _ndc5_scale(rng: np.ndarray) -> float | np.ndarray | None:
+    """Scale of each record's integer current, capacity and energy from its current range
+    (one number when the block has a single range); None for a range not in the table."""
+    r0 = int(rng[0])
+    if bool(np.all(rng == r0)):
+        return _RANGE_SCALE.get(r0)
+    uniq = np.unique(rng)
+    if not all(int(u) in _RANGE_SCALE for u in uniq):
+        return None
+    return np.array([_RANGE_SCALE[int(u)] for u in uniq])[np.searchsorted(uniq, rng)]
 
 
 def _ndc17_data(path: Path, zf: zipfile.ZipFile) -> dict[str, np.ndarray]:
