@@ -587,11 +587,12 @@ def _ndc_kind(path: Path, zf: zipfile.ZipFile, member: str) -> tuple[int, int]:
 
 
 def _n_pages(zf: zipfile.ZipFile, member: str) -> int:
-    """Pages after the header of an .ndc member, from the size in the zip directory (a
-    preallocation estimate only: a damaged size is bounded by deflate's largest ratio,
-    1032:1, and the columns grow if the member holds more)."""
+    """Pages after the header of an .ndc member, from its size in the zip directory: a
+    preallocation estimate only. A damaged size cannot ask for much: it is capped at 16x
+    the compressed size plus 16 pages (the shared files compress 2-36x; sparse members
+    hold few records), and the columns grow if the member holds more."""
     info = zf.getinfo(member)
-    size = min(info.file_size, 1032 * info.compress_size + _PAGE)
+    size = min(info.file_size, 16 * info.compress_size + 16 * _PAGE)
     return max(0, size - _PAGE) // _PAGE
 
 
