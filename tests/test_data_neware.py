@@ -49,12 +49,12 @@ def _decode(path: Path) -> dict:
     return (neware.decode_nda if path.suffix == ".nda" else neware.decode_ndax)(path)
 
 
-@pytest.mark.parametrize("name", NEWARE)
-def test_decoded_columns_equal_newarenda(name: str, cyclers: Path) -> None:
+def _assert_equal_newarenda(path: Path) -> None:
+    """Our decoded columns of ``path`` equal NewareNDA.read's (float32 precision)."""
     import NewareNDA
 
-    ref = NewareNDA.read(str(cyclers / name))
-    ours = _decode(cyclers / name)
+    ref = NewareNDA.read(str(path))
+    ours = _decode(path)
     assert len(ours["time"]) == len(ref) > 1000
     for theirs, mine in PAIRS.items():
         x = ref[theirs].to_numpy(np.float64)
@@ -65,6 +65,40 @@ def test_decoded_columns_equal_newarenda(name: str, cyclers: Path) -> None:
     status = np.array([neware.STATUS_NAMES[s] for s in ours["status"]])
     assert (status == ref["Status"].astype(str).to_numpy()).all()
     assert ours["start_time"] == ref["Timestamp"].iloc[0].isoformat()
+
+
+@pytest.mark.parametrize("name", NEWARE)
+def test_decoded_columns_equal_newarenda(name: str, cyclers: Path) -> None:
+    _assert_equal_newarenda(cyclers / name)
+
+
+@pytest.mark.parametrize("name", [n for n in NEWARE if n.endswith(".ndax")])
+def test_columns_grow_past_a_short_size_estimate(
+    name: str, cyclers: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The .ndax columns are preallocated from each member's size in the zip directory;
+    with an estimate of one page they must grow and still give NewareNDA's columns."""
+    monkeypatch.setattr(neware, "_n_pages", lambda zf, member: 1)
+    _assert_equal_newarenda(cyclers / name)
+
+
+@pytest.mark.parametrize("name", [n for n in NEWARE if n.endswith(".nda")])
+def test_nda_rows_picked_and_deduplicated(
+    name: str, cyclers: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Records that are not data (first byte changed) and a repeated record index: the
+    rows are then picked by an index array (copied 1000 at a time here) and de-duplicated,
+    and the columns still equal NewareNDA's on the same bytes."""
+    raw = (cyclers / name).read_bytes()
+    size = raw.find(raw[1024:1026], 1026) - 1024 if raw[1024] == 0x55 else 88
+    b = bytearray(raw)
+    for k in range(3, 3000, 7):
+        b[1024 + k * size] ^= 0x01
+    b[1024 + 2000 * size : 1024 + 2001 * size] = raw[1024 + 1000 * size : 1024 + 1001 * size]
+    path = tmp_path / name
+    path.write_bytes(bytes(b))
+    monkeypatch.setattr(neware, "_BLOCK", 1000)
+    _assert_equal_newarenda(path)
 
 
 @pytest.mark.parametrize("name", NEWARE)
