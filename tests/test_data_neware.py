@@ -235,3 +235,18 @@ def test_decoded_time_is_step_time_and_test_time_is_monotone(cyclers: Path) -> N
     t = read(path).data["time_s"].to_numpy()
     assert (np.diff(t) >= -1e-6).all()
     assert pd.Timestamp(read(path).meta["start_time"]).year == 2024
+
+
+def test_malformed_ndax_testinfo_gives_no_channel(cyclers: Path, tmp_path: Path) -> None:
+    """A TestInfo.xml whose <config> holds only text (no TestInfo element) leaves channel
+    and procedure out of the metadata; it neither fails the read nor escapes as a bare
+    AttributeError (as it did before the metadata lookup was guarded)."""
+    src = cyclers / "test.ndax"
+    xml = b'<?xml version="1.0"?><root><config>text</config></root>'
+    path = tmp_path / "text_testinfo.ndax"
+    path.write_bytes(_rezip(src, xml, "TestInfo.xml"))
+    out = read(path)
+    assert out.meta["reader"] == "nakcell"
+    assert "channel" not in out.meta and "procedure" not in out.meta
+    assert read(src).meta["channel"] == "7"  # the intact file's TestInfo ChlID="7"
+    assert out.n_points == read(src).n_points
