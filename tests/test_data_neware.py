@@ -49,12 +49,12 @@ def _decode(path: Path) -> dict:
     return (neware.decode_nda if path.suffix == ".nda" else neware.decode_ndax)(path)
 
 
-@pytest.mark.parametrize("name", NEWARE)
-def test_decoded_columns_equal_newarenda(name: str, cyclers: Path) -> None:
+def _assert_equal_newarenda(path: Path) -> None:
+    """Our decoded columns of ``path`` equal NewareNDA.read's (float32 precision)."""
     import NewareNDA
 
-    ref = NewareNDA.read(str(cyclers / name))
-    ours = _decode(cyclers / name)
+    ref = NewareNDA.read(str(path))
+    ours = _decode(path)
     assert len(ours["time"]) == len(ref) > 1000
     for theirs, mine in PAIRS.items():
         x = ref[theirs].to_numpy(np.float64)
@@ -65,6 +65,40 @@ def test_decoded_columns_equal_newarenda(name: str, cyclers: Path) -> None:
     status = np.array([neware.STATUS_NAMES[s] for s in ours["status"]])
     assert (status == ref["Status"].astype(str).to_numpy()).all()
     assert ours["start_time"] == ref["Timestamp"].iloc[0].isoformat()
+
+
+@pytest.mark.parametrize("name", NEWARE)
+def test_decoded_columns_equal_newarenda(name: str, cyclers: Path) -> None:
+    _assert_equal_newarenda(cyclers / name)
+
+
+@pytest.mark.parametrize("name", [n for n in NEWARE if n.endswith(".ndax")])
+def test_columns_grow_past_a_short_size_estimate(
+    name: str, cyclers: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The .ndax columns are preallocated from each member's size in the zip directory;
+    with an estimate of one page they must grow and still give NewareNDA's columns."""
+    monkeypatch.setattr(neware, "_n_pages", lambda zf, member: 1)
+    _assert_equal_newarenda(cyclers / name)
+
+
+@pytest.mark.parametrize("name", [n for n in NEWARE if n.endswith(".nda")])
+def test_nda_rows_picked_and_deduplicated(
+    name: str, cyclers: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Records that are not data (first byte changed) and a repeated record index: the
+    rows are then picked by an index array (copied 1000 at a time here) and de-duplicated,
+    and the columns still equal NewareNDA's on the same bytes."""
+    raw = (cyclers / name).read_bytes()
+    size = raw.find(raw[1024:1026], 1026) - 1024 if raw[1024] == 0x55 else 88
+    b = bytearray(raw)
+    for k in range(3, 3000, 7):
+        b[1024 + k * size] ^= 0x01
+    b[1024 + 2000 * size : 1024 + 2001 * size] = raw[1024 + 1000 * size : 1024 + 1001 * size]
+    path = tmp_path / name
+    path.write_bytes(bytes(b))
+    monkeypatch.setattr(neware, "_BLOCK", 1000)
+    _assert_equal_newarenda(path)
 
 
 @pytest.mark.parametrize("name", NEWARE)
@@ -201,3 +235,18 @@ def test_decoded_time_is_step_time_and_test_time_is_monotone(cyclers: Path) -> N
     t = read(path).data["time_s"].to_numpy()
     assert (np.diff(t) >= -1e-6).all()
     assert pd.Timestamp(read(path).meta["start_time"]).year == 2024
+
+
+def test_malformed_ndax_testinfo_gives_no_channel(cyclers: Path, tmp_path: Path) -> None:
+    """A TestInfo.xml whose <config> holds only text (no TestInfo element) leaves channel
+    and procedure out of the metadata; it neither fails the read nor escapes as a bare
+    AttributeError (as it did before the metadata lookup was guarded)."""
+    src = cyclers / "test.ndax"
+    xml = b'<?xml version="1.0"?><root><config>text</config></root>'
+    path = tmp_path / "text_testinfo.ndax"
+    path.write_bytes(_rezip(src, xml, "TestInfo.xml"))
+    out = read(path)
+    assert out.meta["reader"] == "nakcell"
+    assert "channel" not in out.meta and "procedure" not in out.meta
+    assert read(src).meta["channel"] == "7"  # the intact file's TestInfo ChlID="7"
+    assert out.n_points == read(src).n_points
