@@ -70,18 +70,21 @@ def read_text(path: Path) -> CyclerData:
     idx = {k: next((names.index(a) for a in al if a in names), None) for k, al in _ALIASES.items()}
     missing = [k for k in ("time", "current", "voltage", "state") if idx[k] is None]
     require(not missing, path, f"Maccor header lacks {missing}", f"line {h + 1}")
+    header_meta = _header_meta(lines[:h])
+    cols = {k: (names[i] if i is not None else None) for k, i in idx.items()}
     data = head[start:] if whole else None
-    del head, head_lines
+    del head, head_lines, lines  # text no longer needed is freed before the table is built
     with file_errors(path, "Maccor text data table"):
         parsed = _parse_small(data, idx) if data is not None else None
         if parsed is None:
             parsed = _parse_pandas(path, start, data, len(names), idx)
+        del data
         num, st = parsed
+        del parsed
         require(len(st) > 0, path, "Maccor file with no data rows", f"line {h + 2}")
-        cols = {k: (names[i] if i is not None else None) for k, i in idx.items()}
         clock = functools.partial(_first_last_field, path, start, idx["wallclock"])
         table, meta = _to_table(num, st, cols, clock)
-    meta.update(_header_meta(lines[:h]))
+    meta.update(header_meta)
     return CyclerData(table, "maccor_txt", str(path), meta)
 
 
