@@ -95,7 +95,7 @@ _NUMERIC = ("rec", "cycle", "step", "time", "capacity", "energy", "current", "vo
 #: a number as the plain-Python path accepts it (anything else goes to pandas, whose
 #: reading of 'NA', 'inf', '1_0', ' 1', 20-digit integers ... then decides); at most 15
 #: characters, so integers stay exact as float64 and the rounding is Python's and pandas'
-_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d{1,2})?")
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d{1,2})?")
 
 
 def _parse_small(
@@ -142,8 +142,10 @@ def _parse_small(
     num: dict[str, np.ndarray | None] = dict.fromkeys(_NUMERIC)
     for k, col in zip(keys, a, strict=True):
         num[k] = np.array(col)  # own contiguous copy: the table takes it over
-    if num["cycle"] is not None:
-        num["cycle"] = np.nan_to_num(num["cycle"]).astype(np.int64)
+    cyc = num["cycle"]
+    if cyc is not None:  # as np.nan_to_num (no inf here), which costs 10x more
+        cyc[np.isnan(cyc)] = 0.0
+        num["cycle"] = cyc.astype(np.int64)
     return num, np.array(states, dtype=np.int8)
 
 
