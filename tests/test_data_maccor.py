@@ -6,6 +6,7 @@ missing columns, a cut last row)."""
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import numpy as np
@@ -224,3 +225,22 @@ def test_damage_past_the_first_read(raw: dict[str, bytes], tmp_path: Path) -> No
 def _write(p: Path, data: bytes) -> Path:
     p.write_bytes(data)
     return p
+
+
+def test_plain_numbers_round_as_in_pandas() -> None:
+    """The plain-Python parser takes numbers of at most 15 characters matching
+    ``_PLAIN_NUMBER`` with ``float()``; pandas' C parser must give the same doubles."""
+    rng = np.random.default_rng(5)
+    text = []
+    for _ in range(20000):
+        digits = "".join(map(str, rng.integers(0, 10, rng.integers(1, 14))))
+        dot = int(rng.integers(0, len(digits) + 1))
+        s = rng.choice(["", "-", "+"]) + digits[:dot] + "." + digits[dot:]
+        if rng.random() < 0.3:
+            s += f"e{int(rng.integers(-99, 100))}"
+        if len(s) <= 15 and maccor._PLAIN_NUMBER.fullmatch(s):
+            text.append(s)
+    assert len(text) > 10000
+    ours = np.array([float(s) for s in text])
+    theirs = pd.read_csv(io.StringIO("x\n" + "\n".join(text)), dtype={"x": np.float64})["x"]
+    np.testing.assert_array_equal(ours, theirs.to_numpy())

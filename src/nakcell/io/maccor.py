@@ -94,7 +94,8 @@ _HEAD = 65536
 _NUMERIC = ("rec", "cycle", "step", "time", "capacity", "energy", "current", "voltage")
 #: a number as the plain-Python path accepts it (anything else goes to pandas, whose
 #: reading of 'NA', 'inf', '1_0', ' 1', 20-digit integers ... then decides); at most 15
-#: characters, so integers stay exact as float64 and the rounding is Python's and pandas'
+#: characters, so integers stay exact as float64 and ``float()`` rounds as pandas does
+#: (tests/test_data_maccor.py checks it on random such numbers)
 _PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d{1,2})?")
 
 
