@@ -16,10 +16,14 @@ Maccor raw binary data files are not read (no open specification); export them a
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
+import os
 import re
+from collections.abc import Callable, Iterator
+from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
 
@@ -44,149 +48,291 @@ _TIME_UNITS = {"(Min)": 60.0, "(Sec)": 1.0, "(Hr)": 3600.0}
 def read_text(path: Path) -> CyclerData:
     """Read a Maccor tab-separated text export.
 
-    Only the header block is read as text; pandas parses the data rows from the file itself,
-    only the columns the table needs (the state letter as a category), and the wall-clock
-    column is read from the first and last data lines alone (it only sets the time unit).
+    Only the header block is read as text. The data rows are parsed into the table's own
+    float64 / int64 / int8 arrays, reading only the columns the table needs: by pandas' C
+    parser straight from the file (in 64 KiB reads), or, for a file that fits in the first
+    64 KiB and holds only plain decimal numbers, by plain Python (pandas' fixed cost is
+    ~10x that of parsing a few rows). The wall-clock column is read from the first and last
+    data lines alone, and only when the time column names no unit.
     """
-    import pandas as pd
-
     with open(path, "rb") as fh:
-        head = fh.read(65536)
+        size = os.fstat(fh.fileno()).st_size
+        # never more than the file: a 64 KiB read of a 2 kB file allocates 64 KiB first
+        head = fh.read(min(size, _HEAD) if size > 0 else _HEAD)
+    whole = len(head) < _HEAD
     head_lines = head.decode("latin-1").splitlines(keepends=True)[:200]
     h = next((k for k, ln in enumerate(head_lines) if re.match(r"Rec#?\t", ln)), None)
     require(h is not None, path, "no 'Rec' column header line in the first 200 lines")
     assert h is not None
-    offset = len("".join(head_lines[:h]).encode("latin-1"))
-    lines = [ln.rstrip("\r\n") for ln in head_lines]
+    start = len("".join(head_lines[: h + 1]).encode("latin-1"))  # first byte after 'Rec'
+    lines = [ln.rstrip("\r\n") for ln in head_lines[: h + 1]]
     names = [c.strip() for c in lines[h].split("\t")]
-    wanted = {a for key, al in _ALIASES.items() if key != "wallclock" for a in al}
-    state_col = next((a for a in _ALIASES["state"] if a in names), None)
+    idx = {k: next((names.index(a) for a in al if a in names), None) for k, al in _ALIASES.items()}
+    missing = [k for k in ("time", "current", "voltage", "state") if idx[k] is None]
+    require(not missing, path, f"Maccor header lacks {missing}", f"line {h + 1}")
+    header_meta = _header_meta(lines[:h])
+    cols = {k: (names[i] if i is not None else None) for k, i in idx.items()}
+    data = head[start:] if whole else None
+    del head, head_lines, lines  # text no longer needed is freed before the table is built
     with file_errors(path, "Maccor text data table"):
-        with open(path, "rb") as fh:
-            fh.seek(offset)
-            # a file that fits in the header read is parsed from those bytes (pandas' file
-            # reader allocates a fixed ~1 MB buffer, 1000x an 8-row table)
-            src = io.BytesIO(head[offset:]) if len(head) < 65536 else fh
-            df = pd.read_csv(
-                src,
-                sep="\t",
-                engine="c",
-                encoding="latin-1",
-                skip_blank_lines=True,
-                index_col=False,  # rows end with a tab the header line lacks
-                usecols=lambda c: str(c).strip() in wanted,
-                dtype={state_col: "category"} if state_col else None,
-            )
-        df.columns = [str(c).strip() for c in df.columns]
-        cols = {
-            k: next((a for a in names if a in df.columns), None) for k, names in _ALIASES.items()
-        }
-        cols["wallclock"] = next((a for a in _ALIASES["wallclock"] if a in names), None)
-        missing = [k for k in ("time", "current", "voltage", "state") if cols[k] is None]
-        require(not missing, path, f"Maccor header lacks {missing}", f"line {h + 1}")
-        rec = df[cols["rec"] or df.columns[0]]
-        if rec.dtype.kind not in "iu":  # text rows among the data (e.g. a repeated header)
-            df = df[pd.to_numeric(rec, errors="coerce").notna()]
-        del rec
-        require(len(df) > 0, path, "Maccor file with no data rows", f"line {h + 2}")
-        clock = _first_last_field(path, offset, names, cols["wallclock"])
-        table, meta = _to_table(df, cols, path, clock)
-    meta.update(_header_meta(lines[:h]))
+        parsed = _parse_small(data, idx) if data is not None else None
+        if parsed is None:
+            parsed = _parse_pandas(path, start, data, len(names), idx)
+        del data
+        num, st = parsed
+        del parsed
+        require(len(st) > 0, path, "Maccor file with no data rows", f"line {h + 2}")
+        clock = functools.partial(_first_last_field, path, start, idx["wallclock"])
+        table, meta = _to_table(num, st, cols, clock)
+    meta.update(header_meta)
     return CyclerData(table, "maccor_txt", str(path), meta)
 
 
-def _first_last_field(
-    path: Path, offset: int, names: list[str], col: str | None
-) -> tuple[str, str] | None:
-    """The ``col`` field of the first and of the last data line (read from the file's ends)."""
-    if col is None:
-        return None
-    k = names.index(col)
-    with open(path, "rb") as fh:
-        fh.seek(offset)
-        fh.readline()  # the column header line
-        first = next((ln for ln in fh if ln.strip()), b"")
-        size = fh.seek(0, 2)
-        fh.seek(max(offset, size - 65536))
-        tail = [ln for ln in fh.read().splitlines() if ln.strip()]
-    if not first or not tail:
-        return None
-    a, b = first.decode("latin-1").split("\t"), tail[-1].decode("latin-1").split("\t")
-    if len(a) <= k or len(b) <= k:
-        return None
-    return a[k].strip(), b[k].strip()
+#: bytes read for the header; a file no larger is parsed from them
+_HEAD = 65536
+#: the numeric columns parsed (``rec`` only tells data rows from text rows)
+_NUMERIC = ("rec", "cycle", "step", "time", "capacity", "energy", "current", "voltage")
+#: a number as the plain-Python path accepts it (anything else goes to pandas, whose
+#: reading of 'NA', 'inf', '1_0', ' 1', 20-digit integers ... then decides); at most 15
+#: characters, so integers stay exact as float64 and ``float()`` rounds as pandas does
+#: (tests/test_data_maccor.py checks it on random such numbers)
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d{1,2})?")
 
 
-def _num(df: Any, col: str | None) -> np.ndarray | None:
+def _parse_small(
+    data: bytes, idx: dict[str, int | None]
+) -> tuple[dict[str, np.ndarray | None], np.ndarray] | None:
+    """Parse the data rows of a small file in plain Python, as pandas would read them.
+
+    Returns None (and pandas decides) unless the text is simple: no quote, NUL or lone CR,
+    every numeric field a plain decimal number (:data:`_PLAIN_NUMBER`) or empty (NaN).
+    Blank lines are skipped; rows whose ``Rec`` is empty are dropped; missing trailing
+    fields are empty, extra ones are ignored (as pandas does with these columns).
+    """
+    if b'"' in data or b"\x00" in data or data.count(b"\r") != data.count(b"\r\n"):
+        return None
+    keys = [k for k in _NUMERIC if idx[k] is not None]
+    where = [idx[k] for k in keys]
+    si = idx["state"]
+    assert si is not None
+    rows: list[list[float]] = []
+    states: list[int] = []
+    nan = float("nan")
+    match = _PLAIN_NUMBER.fullmatch
+    for ln in data.decode("latin-1").split("\n"):
+        if ln.endswith("\r"):
+            ln = ln[:-1]
+        if not ln:
+            continue
+        f = ln.split("\t")
+        n = len(f)
+        row = []
+        for i in where:
+            v = f[i] if i < n else ""
+            if not v:
+                row.append(nan)
+            elif len(v) <= 15 and match(v):
+                row.append(float(v))
+            else:
+                return None
+        if row[0] != row[0]:  # no Rec number: not a data row
+            continue
+        rows.append(row)
+        states.append(STATE_LETTERS.get(f[si].strip(), OTHER) if si < n else OTHER)
+    a = np.array(rows, dtype=np.float64).reshape(len(rows), len(keys)).T
+    num: dict[str, np.ndarray | None] = dict.fromkeys(_NUMERIC)
+    for k, col in zip(keys, a, strict=True):
+        num[k] = np.array(col)  # own contiguous copy: the table takes it over
+    cyc = num["cycle"]
+    if cyc is not None:  # as np.nan_to_num (no inf here), which costs 10x more
+        cyc[np.isnan(cyc)] = 0.0
+        num["cycle"] = cyc.astype(np.int64)
+    return num, np.array(states, dtype=np.int8)
+
+
+class _Latin1Reads:
+    """A binary source read as latin-1 by pandas' C parser, at most 64 KiB at a time.
+
+    The parser takes bytes as UTF-8 and asks for 256 KiB per read, each read a new bytes
+    object counted against the table; ``encoding="latin-1"`` would make pandas wrap the
+    file in a text decoder (~4x the table in memory). Here a piece holding a non-ASCII byte
+    is re-encoded from latin-1 to UTF-8 (the parser then decodes it back to the same text).
+    ``first`` is returned before the file's bytes.
+    """
+
+    def __init__(self, fh: BinaryIO, first: bytes = b"") -> None:
+        self.fh = fh
+        self.first = first
+
+    def read(self, n: int = -1) -> bytes:
+        if self.first:
+            piece, self.first = self.first, b""
+            return piece
+        piece = self.fh.read(_HEAD if n < 0 else min(n, _HEAD))
+        return piece if piece.isascii() else piece.decode("latin-1").encode("utf-8")
+
+    def __iter__(self) -> Iterator[bytes]:
+        return iter(self.fh)
+
+
+def _parse_pandas(
+    path: Path, start: int, data: bytes | None, n_names: int, idx: dict[str, int | None]
+) -> tuple[dict[str, np.ndarray | None], np.ndarray]:
+    """Parse the data rows with pandas' C reader, only the needed columns, then move each
+    column out of the frame into the table's own array (one column copy at a time)."""
     import pandas as pd
 
+    use = {k: i for k, i in idx.items() if i is not None and k != "wallclock"}
+    si = use["state"]
+    with contextlib.ExitStack() as stack:
+        if data is not None:
+            fh: BinaryIO = io.BytesIO(data)
+        else:
+            fh = stack.enter_context(open(path, "rb"))
+            fh.seek(start)
+        # a header line of n_names fields in place of the file's sets the column count
+        # (short rows are padded, as with the file's own header); the names are positions
+        numbers = "\t".join(map(str, range(n_names))).encode() + b"\n"
+        df = pd.read_csv(
+            _Latin1Reads(fh, numbers),
+            sep="\t",
+            engine="c",
+            encoding="utf-8",
+            header=0,
+            names=list(range(n_names)),
+            skip_blank_lines=True,
+            index_col=False,  # rows end with a tab the header line lacks
+            usecols=sorted(use.values()),
+        )
+    rec = df[use["rec"]]
+    keep = None
+    if rec.dtype.kind not in "iu":  # text rows among the data (e.g. a repeated header)
+        keep = pd.to_numeric(rec, errors="coerce").notna().to_numpy()
+    del rec
+    # the state letters by their distinct values (pandas' categorical parse is 2x slower)
+    codes, letters = pd.factorize(df.pop(si))
+    lut = [STATE_LETTERS.get(str(c).strip(), OTHER) for c in letters]
+    # code -1 (an empty state field) is the last entry: OTHER
+    st = np.array([*lut, OTHER], dtype=np.int8)[codes]
+    del codes
+    if keep is not None:
+        st = st[keep]
+    num: dict[str, np.ndarray | None] = dict.fromkeys(_NUMERIC)
+    for k in _NUMERIC:
+        i = use.get(k)
+        if i is None or k == "rec":
+            continue
+        s = df.pop(i)  # out of the frame: freed with ``s`` once copied
+        if s.dtype == np.float64 or (k in ("cycle", "step") and s.dtype == np.int64):
+            a = s.to_numpy()
+        else:
+            a = pd.to_numeric(s, errors="coerce").to_numpy(np.float64)
+        del s
+        if k == "cycle" and a.dtype != np.int64:
+            a = np.nan_to_num(a).astype(np.int64)
+        if keep is not None:
+            a = a[keep]
+        elif not a.flags.writeable:  # a view of the frame (copy-on-write): the table needs
+            a = a.copy()  # its own arrays, changed in place
+        num[k] = a
+    del df
+    return num, st
+
+
+def _first_last_field(path: Path, start: int, col: int | None) -> tuple[str, str] | None:
+    """Field ``col`` of the first and of the last non-blank line after the column header
+    (64 KiB read from each end of the data; any line ends)."""
     if col is None:
         return None
-    return pd.to_numeric(df[col], errors="coerce").to_numpy(np.float64)
+    with open(path, "rb") as fh:
+        fh.seek(start)
+        head = [ln for ln in fh.read(_HEAD).splitlines() if ln.strip()]
+        size = fh.seek(0, 2)
+        fh.seek(max(start, size - _HEAD))
+        tail = [ln for ln in fh.read().splitlines() if ln.strip()]
+    if not head or not tail:
+        return None
+    first = head[0]
+    a, b = first.decode("latin-1").split("\t"), tail[-1].decode("latin-1").split("\t")
+    if len(a) <= col or len(b) <= col:
+        return None
+    return a[col].strip(), b[col].strip()
 
 
 def _to_table(
-    df: Any, cols: dict[str, str | None], path: Path, clock: tuple[str, str] | None
+    num: dict[str, np.ndarray | None],
+    st: np.ndarray,
+    cols: dict[str, str | None],
+    clock: Callable[[], tuple[str, str] | None],
 ) -> tuple[Any, dict[str, Any]]:
-    t_raw = _num(df, cols["time"])
-    i_raw = _num(df, cols["current"])
-    v = _num(df, cols["voltage"])
-    assert t_raw is not None and i_raw is not None and v is not None
-    state = df[cols["state"]]
-    if not hasattr(state, "cat"):
-        state = state.astype(str).astype("category")
-    lut = [STATE_LETTERS.get(str(c).strip(), OTHER) for c in state.cat.categories]
-    st = np.array(lut, dtype=np.int8)[state.cat.codes.to_numpy()]
-    del state
-    current = np.abs(i_raw)
-    current[st == DISCHARGE] *= -1.0
-    current[st == REST] = 0.0
+    """The tidy table from the parsed columns (which it takes over and changes in place)."""
+    t, i, v = num["time"], num["current"], num["voltage"]
+    assert t is not None and i is not None and v is not None
+    np.abs(i, out=i)
+    i[st == DISCHARGE] *= -1.0
+    i[st == REST] = 0.0
     meta: dict[str, Any] = {"instrument": "Maccor"}
-    scale, how = _time_scale(cols, t_raw, clock)
+    scale, how = _time_scale(cols, t, clock)
     meta["time_unit_source"] = how
-    cyc = _num(df, cols["cycle"])
-    step_id = _num(df, cols["step"])
+    t *= scale
+    cyc = num["cycle"]
+    step_id = num["step"]
     return (
         build_table(
-            time_s=t_raw * scale,
-            current_A=current,
+            time_s=t,
+            current_A=i,
             voltage_V=v,
-            cycle=np.ones(len(df), np.int64)
-            if cyc is None
-            else np.nan_to_num(cyc).astype(np.int64),
+            cycle=np.ones(len(st), np.int64) if cyc is None else cyc,
             instrument_step=st if step_id is None else step_id,
             step_type=st,
-            capacity_Ah=_num(df, cols["capacity"]),
-            energy_Wh=_num(df, cols["energy"]),
+            capacity_Ah=num["capacity"],
+            energy_Wh=num["energy"],
         ),
         meta,
     )
 
 
 def _time_scale(
-    cols: dict[str, str | None], t: np.ndarray, clock: tuple[str, str] | None
+    cols: dict[str, str | None], t: np.ndarray, clock: Callable[[], tuple[str, str] | None]
 ) -> tuple[float, str]:
-    import pandas as pd
-
+    """Seconds per unit of the time column, and how that was decided (``clock()`` gives the
+    first and last wall-clock stamps; it is called only when the header names no unit)."""
     name = cols["time"] or ""
     for tag, scale in _TIME_UNITS.items():
         if tag in name:
             return scale, f"header {name!r}"
     wc = cols["wallclock"]
     span = float(np.nanmax(t) - np.nanmin(t)) if len(t) else 0.0
-    if clock is not None and span > 0:
-        # only the span matters: the first and last stamps
-        stamps = pd.to_datetime(pd.Series(clock), errors="coerce", format="mixed")
-        if stamps.notna().all():
-            wall = (stamps.iloc[1] - stamps.iloc[0]).total_seconds()
-            tspan = float(t[-1] - t[0])
-            if wall > 0 and tspan > 0:
-                best = min((abs(np.log(tspan * s / wall)), s, u) for u, s in _SCALES)
-                return best[1], f"matched to '{wc}' span ({best[2]})"
+    stamps = clock() if span > 0 else None
+    wall = _wall_span(stamps) if stamps is not None else None
+    if wall is not None:
+        tspan = float(t[-1] - t[0])
+        if wall > 0 and tspan > 0:
+            best = min((abs(np.log(tspan * s / wall)), s, u) for u, s in _SCALES)
+            return best[1], f"matched to '{wc}' span ({best[2]})"
     return 60.0, "assumed minutes (no unit in header, no wall clock)"
 
 
 _SCALES = (("s", 1.0), ("min", 60.0), ("h", 3600.0))
+#: MacTest / MIMS wall-clock stamps ('5/11/2021 3:40:24 PM', '03/31/2016 16:05:31'), tried
+#: before pandas' format inference (which reads these the same way, ~30x slower)
+_CLOCK_FORMATS = ("%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %H:%M:%S")
+
+
+def _wall_span(stamps: tuple[str, str]) -> float | None:
+    """Seconds from the first to the second wall-clock stamp; None when either is no date."""
+    import pandas as pd
+
+    for fmt in _CLOCK_FORMATS:
+        try:
+            a, b = (datetime.strptime(s, fmt) for s in stamps)
+        except ValueError:
+            continue
+        return (b - a).total_seconds()
+    both = pd.to_datetime(pd.Series(stamps), errors="coerce", format="mixed")
+    if not both.notna().all():
+        return None
+    return float((both.iloc[1] - both.iloc[0]).total_seconds())
 
 
 def _header_meta(lines: list[str]) -> dict[str, Any]:
@@ -203,8 +349,6 @@ def _header_meta(lines: list[str]) -> dict[str, Any]:
         elif key == "Procedure":
             meta["procedure"] = val
         elif key == "Started":
-            from datetime import datetime
-
             with contextlib.suppress(ValueError):
                 meta["start_time"] = datetime.strptime(val, "%m/%d/%Y %I:%M:%S %p").isoformat()
     return meta
