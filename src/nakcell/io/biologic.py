@@ -30,10 +30,9 @@ from nakcell.io.table import (
     cycles_from_step_types,
     first_direction,
     integrate_per_step,
-    running_step,
     step_capacity_from_cumulative,
-    step_starts,
     step_type_from_current,
+    steps_and_starts,
 )
 
 # BioLogic 'mode' values (EC-Lab manual, "Data file columns"): 1 galvanostatic (CC),
@@ -596,46 +595,49 @@ def _table_arrays(cols: dict[str, np.ndarray], path: Path) -> dict[str, np.ndarr
     assert t is not None and v is not None
     n = len(t)
     mode = _take_int(cols, "mode")
+    rest = None if mode is None else mode == _MODE_REST
     dq_mAh = _take(cols, "dq/mA.h", "dQ/mA.h")
     ctrl = _take(cols, "control/V/mA", "control/mA")
     current = _take(cols, "I/mA")
-    if current is None:
+    if current is not None:
+        current *= 1e-3  # mA -> A
+    else:
         # No measured current: galvanostatic points carry the set current in 'control/V/mA';
         # elsewhere use the charge passed in the interval, dq/dt (exact on average; EC-Lab
         # exports the same quantity as '<I>/mA').
         current = np.zeros(n)
         if dq_mAh is not None and n > 1:
-            dt = np.diff(t)
+            dt = current[1:]  # the intervals, then dq/dt in their place (no temporary)
+            np.subtract(t[1:], t[:-1], out=dt)
+            ok = dt > 0
             with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-                np.divide(dq_mAh[1:] * 3600.0, dt, out=current[1:], where=dt > 0)
-            del dt
+                np.divide(dq_mAh[1:], dt, out=dt, where=ok)
+            np.copyto(dt, 0.0, where=~ok)
+            del dt, ok
+            current *= 3.6  # mAh/s -> A
         # np.copyto(where=) rather than boolean indexing: no index arrays, ~3x faster
         if ctrl is not None and mode is not None:
+            ctrl *= 1e-3  # mA -> A
             np.copyto(current, ctrl, where=mode == _MODE_CC)
-        if mode is not None:
-            np.copyto(current, 0.0, where=mode == _MODE_REST)
+        if rest is not None:
+            np.copyto(current, 0.0, where=rest)
     del ctrl
-    current *= 1e-3  # mA -> A
     st = step_type_from_current(current)
-    if mode is not None:
-        np.copyto(st, REST, where=mode == _MODE_REST)
-    del mode
+    if rest is not None:
+        np.copyto(st, REST, where=rest)
+    del mode, rest
     freq = _take(cols, "freq/Hz")
     if freq is not None:
         np.copyto(st, OTHER, where=freq > 0)
     del freq
-    ns = _take_int(cols, "Ns")
-    half = _take_int(cols, "half cycle")
-    key = np.zeros(n, dtype=np.int64) if ns is None else ns.astype(np.int64) * 100_000
-    if half is not None:
-        key += half
-    del ns, half
+    # a step changes with EC-Lab's sequence number Ns, its half-cycle counter or the type
+    keys = [k for k in (_take_int(cols, "Ns"), _take_int(cols, "half cycle")) if k is not None]
+    step, starts = steps_and_starts(keys, st)
+    del keys
     q = _take(cols, "(Q-Qo)/mA.h")
     if q is None and dq_mAh is not None:
         q = np.cumsum(dq_mAh)
     del dq_mAh
-    step = running_step(key, st)
-    starts = step_starts(step)
     cap = None
     if q is not None:
         q *= 1e-3  # mAh -> Ah
@@ -652,7 +654,7 @@ def _table_arrays(cols: dict[str, np.ndarray], path: Path) -> dict[str, np.ndarr
         first = first_direction(st, ref, step, starts=starts)
         cycle = cycles_from_step_types(st, first, starts=starts)
         del ref
-    del cyc, key
+    del cyc
     cols.clear()
     return {
         "time_s": t,

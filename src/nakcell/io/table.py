@@ -19,6 +19,7 @@ time (ISO 8601), area_m2 and active_mass_kg when the header gives them.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -197,14 +198,33 @@ def step_type_from_current(current_A: np.ndarray, rest_A: float | None = None) -
 
 def running_step(instrument_step: np.ndarray, step_type: np.ndarray) -> np.ndarray:
     """Running step index (from 1): +1 whenever the instrument step or the step type changes."""
-    key = np.asarray(instrument_step)
+    return steps_and_starts([np.asarray(instrument_step)], step_type)[0]
+
+
+def steps_and_starts(
+    keys: Sequence[np.ndarray], step_type: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Running step index (from 1) and the first index of each step (:func:`step_starts`).
+
+    A step changes whenever any of ``keys`` (the instrument's step number, half-cycle
+    counter, ... each in its own dtype) or the step type changes. The index is written run
+    by run from the starts (no cumulative sum of a change mask).
+    """
     st = as_codes(step_type)
     n = len(st)
     if n == 0:
-        return np.zeros(0, dtype=np.int64)
-    change = np.zeros(n, dtype=bool)
-    change[1:] = (key[1:] != key[:-1]) | (st[1:] != st[:-1])
-    return 1 + np.cumsum(change, dtype=np.int64)
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    change = st[1:] != st[:-1]
+    for key in keys:
+        k = np.asarray(key)
+        change |= k[1:] != k[:-1]
+    inner = np.flatnonzero(change)
+    del change
+    starts = np.empty(len(inner) + 1, dtype=np.int64)
+    starts[0] = 0
+    np.add(inner, 1, out=starts[1:])
+    step = np.repeat(np.arange(1, len(starts) + 1, dtype=np.int64), _run_lengths(starts, n))
+    return step, starts
 
 
 def step_starts(step: np.ndarray) -> np.ndarray:
@@ -246,13 +266,19 @@ def step_capacity_from_cumulative(
     n = len(q)
     if n == 0:
         return np.zeros(0)
+    starts = step_starts(step) if starts is None else starts
+    if resets is None:
+        # the counter less its value just before the step (at the first point: itself)
+        base = q[np.maximum(starts - 1, 0)]
+        out = np.repeat(base, _run_lengths(starts, n))
+        np.subtract(q, out, out=out)
+        return np.abs(out, out=out)
     inc = np.empty(n)
     inc[0] = 0.0
     np.subtract(q[1:], q[:-1], out=inc[1:])
-    if resets is not None:
-        r = np.asarray(resets, dtype=bool)
-        inc[r] = q[r]
-        inc[0] = 0.0
+    r = np.asarray(resets, dtype=bool)
+    inc[r] = q[r]
+    inc[0] = 0.0
     out = _restart_cumsum(inc, step, starts)
     return np.abs(out, out=out)
 
@@ -353,7 +379,8 @@ def first_direction(
     starts = step_starts(step) if starts is None else starts
     if len(starts) == 0:
         return "charge"
-    caps = np.nan_to_num(np.fmax.reduceat(cap, starts))  # fmax: NaN points ignored
+    caps = np.fmax.reduceat(cap, starts)  # fmax: NaN points ignored
+    np.copyto(caps, 0.0, where=np.isnan(caps))  # an all-NaN step has none
     kinds = st[starts]
     on = (kinds == CHARGE) | (kinds == DISCHARGE)
     if not on.any():
