@@ -19,7 +19,9 @@ For every file in ../shared/data/cyclers:
   a library allocates natively (calamine's Rust sheet, the mdb-export child process: a
   peak RSS of 6-8 MB by /usr/bin/time for the shared .res files, whatever the table) nor
   file pages mapped with mmap (the .mpr and .nda readers map the file, where galvani and
-  NewareNDA read it into Python bytes, which is counted for them).
+  NewareNDA read it into Python bytes, which is counted for them). ``peak MB`` is that
+  peak itself: on a tiny table a fixed cost (pandas' DataFrame machinery, about 10 kB)
+  dominates the ratio.
 
 Goal: ratio >= 1 (or parse >= 1), memory <= 2x the table. (Peak RSS was tried as a second
 memory measure and dropped: ``ru_maxrss`` is set by the imports, so one read rarely moves
@@ -173,6 +175,11 @@ def memory(path: Path, fmt: str, side: str) -> dict[str, int | None]:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def _peak_mb(peak: int | None) -> str:
+    """The peak in MB, to 3 significant digits (a fixed cost shows on small tables)."""
+    return "-" if peak is None else f"{peak / 1e6:.3g}"
+
+
 def _r(x: float | None, width: int) -> str:
     return f"{'-':>{width}}" if x is None or x != x else f"{x:>{width}.2f}"
 
@@ -186,7 +193,7 @@ def main() -> None:
 
     head = (
         f"{'file':<44} {'format':<13} {'rows':>7} {'rows/s':>9} {'anchor':>9} {'ratio':>6}"
-        f" {'parse':>6} {'mem/tab':>7} {'table MB':>8} {'anc mem':>7}"
+        f" {'parse':>6} {'mem/tab':>7} {'table MB':>8} {'peak MB':>8} {'anc mem':>7}"
     )
     print(head)
     print("-" * len(head))
@@ -213,7 +220,7 @@ def main() -> None:
         print(
             f"{path.name[:44]:<44} {fmt:<13} {rows:>7} {rows / t_ours:>9.3g} {anchor_rate}"
             f" {_r(ratio, 6)} {_r(parse_ratio, 6)} {_r(mem, 7)}"
-            f" {table / 1e6:>8.2f} {_r(a_mem, 7)}"
+            f" {table / 1e6:>8.2f} {_peak_mb(m['peak']):>8} {_r(a_mem, 7)}"
         )
         if t_anchor != t_anchor:
             print(f"    anchor failed: {n_anchor}")
