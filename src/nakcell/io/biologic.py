@@ -10,6 +10,7 @@ text export is parsed here too. Both share one column-to-schema step, :func:`_to
 
 from __future__ import annotations
 
+import math
 import mmap
 import re
 import struct
@@ -147,6 +148,8 @@ _FLAG_IDS: dict[int, tuple[str, int, int]] = {
     65: ("counter inc.", 0x80, 7),
 }  # fmt: skip
 _FLAG_BITS = {name: (mask, shift) for name, mask, shift in _FLAG_IDS.values()}
+#: bytes of each stored column type
+_ITEMSIZE = {typ: np.dtype(typ).itemsize for _, typ in _COLUMN_IDS.values()}
 #: the raw columns :func:`_to_table` can use (the others are not copied out)
 _MPR_USED = frozenset(
     {
@@ -195,25 +198,29 @@ def _mpr_modules(buf: Any, path: Path) -> list[_Module]:
     modules: list[_Module] = []
     pos = len(_MPR_MAGIC)
     while pos < size:  # every pass moves on by at least one header: no hang
-        where = f"byte {pos}"
-        require(buf[pos : pos + 6] == _MODULE, path, "expected a 'MODULE' header", where)
+        # (messages are formatted only on failure: this loop runs on every read)
+        if buf[pos : pos + 6] != _MODULE:
+            raise NakcellFileError(path, "expected a 'MODULE' header", f"byte {pos}")
         head = pos + len(_MODULE)
         new = buf[head + 35 : head + 39] == b"\xff\xff\xff\xff"
         hdr = _HDR_NEW if new else _HDR_OLD
-        require(head + hdr.size <= size, path, "truncated: file ends inside a module header", where)
+        if head + hdr.size > size:
+            raise NakcellFileError(
+                path, "truncated: file ends inside a module header", f"byte {pos}"
+            )
         if new:
             short, _, _, length, version, _, date = hdr.unpack_from(buf, head)
         else:
             short, _, length, version, date = hdr.unpack_from(buf, head)
         name = short.decode("latin-1").strip()
         body = head + hdr.size
-        require(
-            body + length <= size,
-            path,
-            f"truncated: module '{name}' says {length} bytes but the file ends "
-            f"{size - body} bytes on",
-            f"byte {body}",
-        )
+        if body + length > size:
+            raise NakcellFileError(
+                path,
+                f"truncated: module '{name}' says {length} bytes but the file ends "
+                f"{size - body} bytes on",
+                f"byte {body}",
+            )
         modules.append(_Module(name, body, length, version, date))
         pos = body + length
     return modules
@@ -303,7 +310,7 @@ def _mpr_read(
             while name in fields:
                 name, k = f"{base} {k}", k + 1
             fields[name] = (typ, off)
-            off += np.dtype(typ).itemsize
+            off += _ITEMSIZE[typ]
         end = data[0].offset + data[0].length
         require(
             first + n * off == end,
@@ -413,9 +420,9 @@ def _mpr_settings(buf: Any, modules: list[_Module]) -> dict[str, Any]:
             ("area_m2", _SET_AREA_CM2, 1e-4),
         ):
             (x,) = struct.unpack_from("<f", buf, o + at)
-            if np.isfinite(x) and x > 0 and not _is_blank(x):
+            if math.isfinite(x) and x > 0 and not _is_blank(x):
                 # the float32 as the decimal EC-Lab shows (0.790, not 0.79000002)
-                meta[key] = float(str(np.float32(x))) * to_si
+                meta[key] = float(f"{x:.7g}") * to_si
     return meta
 
 
