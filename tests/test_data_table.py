@@ -58,6 +58,22 @@ def test_cycles_follow_the_rule_with_and_without_step_starts(types: list[int]) -
     assert cycles_from_step_types(st_, kind, starts=starts).tolist() == got.tolist()
 
 
+@settings(max_examples=50, deadline=None)
+@given(codes)
+def test_many_steps_take_the_vectorised_path_with_the_same_rule(head: list[int]) -> None:
+    from nakcell.io import table
+
+    types = head + [REST, DISCHARGE, REST, CHARGE] * 20  # 80 more runs: vectorised path
+    st_ = np.array(types, dtype=np.int8)
+    kinds = st_[step_starts(st_)]
+    assert len(kinds) > table._FEW_STEPS
+    active = [k for k in types if k != REST]
+    got = cycles_from_step_types(st_)
+    assert got.tolist() == _cycles_by_rule(types, active[0])
+    loop = table._cycles_of_steps_loop(kinds.tolist(), None)
+    np.testing.assert_array_equal(loop, table._cycles_of_steps(kinds, None))
+
+
 def test_step_type_threshold_ignores_nan_points() -> None:
     i = np.array([np.nan, 1.0, -2.0, 1.0e-3, -2.1e-3, 0.0])
     # threshold 0.1 % of max |I| = 2 mA: 1 mA is rest, -2.1 mA is discharge
@@ -75,6 +91,21 @@ def test_first_direction_uses_the_median_step_capacity() -> None:
     assert np.median(sizes) * 0.5 > 0.1  # so the top-up is not substantial
     assert first_direction(st_, cap, step) == "charge"
     assert first_direction(st_, cap, step, starts=step_starts(step)) == "charge"
+
+
+def test_first_direction_is_the_same_for_many_steps() -> None:
+    """The vectorised path (many steps): a 0.1 Ah discharge top-up, then 100 charge and
+    discharge steps of about 1 Ah; every fifth step carries a NaN point."""
+    rng = np.random.default_rng(5)
+    sizes = np.r_[0.1, rng.uniform(0.8, 1.2, 100)]
+    kinds = np.r_[DISCHARGE, np.tile([CHARGE, DISCHARGE], 50)].astype(np.int8)
+    st_ = np.repeat(kinds, 4)
+    step = np.repeat(np.arange(1, 102), 4)
+    cap = np.concatenate([np.linspace(0, s, 4) for s in sizes])
+    cap[1::20] = np.nan
+    assert first_direction(st_, cap, step) == "charge"
+    cap[:4] = 2.0  # a substantial first discharge decides instead
+    assert first_direction(st_, cap, step) == "discharge"
 
 
 def test_step_capacity_with_given_starts_equals_without() -> None:

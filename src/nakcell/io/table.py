@@ -19,6 +19,7 @@ time (ISO 8601), area_m2 and active_mass_kg when the header gives them.
 
 from __future__ import annotations
 
+import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -345,12 +346,43 @@ def cycles_from_step_types(
     # types (few) and spread it back over the points (two passes over the points)
     starts = step_starts(st) if starts is None else starts
     kinds = st[starts]
+    if len(kinds) <= _FEW_STEPS:
+        cycle = _cycles_of_steps_loop(kinds.tolist(), first_kind)
+    else:
+        cycle = _cycles_of_steps(kinds, first_kind)
+    return np.repeat(cycle, _run_lengths(starts, n))
+
+
+#: up to this many steps the per-step rules run as plain Python (each numpy call on a
+#: handful of values costs ~5 us, more than the loop); above it, vectorised
+_FEW_STEPS = 64
+
+
+def _cycles_of_steps_loop(kinds: list[int], first_kind: str | None) -> np.ndarray:
+    """:func:`_cycles_of_steps` for few steps, as the rule reads."""
+    active = [k for k in kinds if k in (CHARGE, DISCHARGE)]
+    if not active:
+        return np.ones(len(kinds), dtype=np.int64)
+    first = active[0] if first_kind is None else STEP_TYPES.index(first_kind)
+    other = DISCHARGE if first == CHARGE else CHARGE
+    out, cycle, last = [], 1, -1
+    for k in kinds:
+        if k == first and last == other:
+            cycle += 1
+        if k in (CHARGE, DISCHARGE):
+            last = k
+        out.append(cycle)
+    return np.array(out, dtype=np.int64)
+
+
+def _cycles_of_steps(kinds: np.ndarray, first_kind: str | None) -> np.ndarray:
+    """Cycle number of each step from the step types (one value per step)."""
     active = (kinds == CHARGE) | (kinds == DISCHARGE)
     if not active.any():
-        return np.ones(n, dtype=np.int64)
+        return np.ones(len(kinds), dtype=np.int64)
     first = int(kinds[np.argmax(active)]) if first_kind is None else STEP_TYPES.index(first_kind)
     other = DISCHARGE if first == CHARGE else CHARGE
-    # last active kind seen before each run (forward fill over rests; -1 before any)
+    # last active kind seen before each step (forward fill over rests; -1 before any)
     idx = np.where(active, np.arange(len(kinds)), -1)
     np.maximum.accumulate(idx, out=idx)
     last = np.where(idx >= 0, kinds[np.maximum(idx, 0)], -1)
@@ -358,8 +390,7 @@ def cycles_from_step_types(
     prev_last[0] = -1
     prev_last[1:] = last[:-1]
     opens = (kinds == first) & (prev_last == other)
-    cycle = 1 + np.cumsum(opens, dtype=np.int64)
-    return np.repeat(cycle, _run_lengths(starts, n))
+    return 1 + np.cumsum(opens, dtype=np.int64)
 
 
 def first_direction(
@@ -380,15 +411,21 @@ def first_direction(
     if len(starts) == 0:
         return "charge"
     caps = np.fmax.reduceat(cap, starts)  # fmax: NaN points ignored
-    np.copyto(caps, 0.0, where=np.isnan(caps))  # an all-NaN step has none
     kinds = st[starts]
+    if len(starts) <= _FEW_STEPS:  # plain Python: few steps cost less than numpy calls
+        active = [
+            (k, 0.0 if c != c else c)  # an all-NaN step has no capacity
+            for k, c in zip(kinds.tolist(), caps.tolist(), strict=True)
+            if k in (CHARGE, DISCHARGE)
+        ]
+        if not active:
+            return "charge"
+        median = statistics.median(c for _, c in active)
+        return STEP_TYPES[next((k for k, c in active if c >= 0.5 * median), active[0][0])]
+    np.copyto(caps, 0.0, where=np.isnan(caps))
     on = (kinds == CHARGE) | (kinds == DISCHARGE)
     if not on.any():
         return "charge"
     kinds, caps = kinds[on], caps[on]
-    srt = np.sort(caps)  # median of the (few) step capacities; np.median costs 20 us
-    mid = len(srt) // 2
-    median = float(srt[mid]) if len(srt) % 2 else 0.5 * float(srt[mid - 1] + srt[mid])
-    big = np.flatnonzero(caps >= 0.5 * median)
-    k = kinds[big[0]] if big.size else kinds[0]
-    return STEP_TYPES[int(k)]
+    big = np.flatnonzero(caps >= 0.5 * float(np.median(caps)))
+    return STEP_TYPES[int(kinds[big[0]] if big.size else kinds[0])]
