@@ -105,3 +105,36 @@ def test_full_cell_section_figures_and_verdicts_follow_numbers(out):
     assert (ret["verdict"] == "consistent") == (ret["model_value"] >= 99.0)
     rates = [row["C_rate"] for row in r["full_cell"]["rate_test"]["seed-nak"]]
     assert rates[0] == 0.1 and rates[-1] == 20.0
+
+
+def test_tester_data_section_runs_the_metrics_on_the_shared_land_export(out, shared_data):
+    """The report's tester-data section says the seed's traces are not available and shows
+    the shared LANDdt file's cycle 1 as LANDdt's own 'Cycle' sheet gives it (0.0176 mAh
+    charge, 0.0256 mAh discharge)."""
+    r = json.loads((out / "results.json").read_text())
+    sec = r["sections"]["tester_data"]
+    assert sec["file"] == "NJK_CC_156_C30_C_x30.xlsx"
+    assert (shared_data / "cyclers" / sec["file"]).is_file()
+    c1 = sec["cycles"][0]
+    assert c1["charge_capacity_mAh"] == pytest.approx(0.0176, abs=1.5e-4)
+    assert c1["discharge_capacity_mAh"] == pytest.approx(0.0256, abs=1.5e-4)
+    html = (out / "report.html").read_text()
+    assert "id='tester-data'" in html and "not available" in html
+    assert (out / sec["figure"]).read_bytes()[:4] == b"\x89PNG" and sec["figure"] in html
+
+
+def test_tester_file_option_is_checked_before_the_runs(tmp_path):
+    from nakcell.errors import NakcellInputError
+
+    with pytest.raises(NakcellInputError, match="tester-file"):
+        run_reproduce(tmp_path, quick=True, tester_file=tmp_path / "nope.xlsx")
+    assert not (tmp_path / "results.json").exists()
+
+
+def test_without_a_tester_file_the_section_says_how_to_add_one(monkeypatch, tmp_path):
+    from nakcell.analysis import report
+
+    monkeypatch.setattr(report, "SHARED_LAND_FILE", "no-such-file.xlsx")
+    assert report.find_tester_file() is None
+    frag = report.missing_section()["html"]
+    assert "not available" in frag and "--tester-file" in frag

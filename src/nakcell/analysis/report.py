@@ -22,6 +22,47 @@ SEED_DATA_NOTE = (
 )
 
 
+#: the shared LANDdt export the report runs the pipeline on (PROVENANCE.md in shared/data)
+SHARED_LAND_FILE = "NJK_CC_156_C30_C_x30.xlsx"
+
+
+def find_tester_file(explicit: str | Path | None = None) -> Path | None:
+    """The measured file for the report's tester-data section.
+
+    ``explicit`` if given (it must exist), else the shared LANDdt export looked up in
+    ``$NAKCELL_DATA/cyclers``, ``./shared/data/cyclers``, ``../shared/data/cyclers`` and
+    beside a source checkout; None when none is there (the section then says so).
+    """
+    import os
+
+    from nakcell.errors import NakcellInputError
+
+    if explicit is not None:
+        p = Path(explicit)
+        if not p.is_file():
+            raise NakcellInputError("--tester-file", str(p), "an existing cycler file")
+        return p
+    roots = [Path(os.environ["NAKCELL_DATA"])] if os.environ.get("NAKCELL_DATA") else []
+    roots += [Path("shared/data"), Path("../shared/data")]
+    roots.append(Path(__file__).resolve().parents[4] / "shared" / "data")  # src checkout
+    for root in roots:
+        p = root / "cyclers" / SHARED_LAND_FILE
+        if p.is_file():
+            return p
+    return None
+
+
+def missing_section() -> dict[str, Any]:
+    """The section when no measured file is at hand: the seed note and how to add one."""
+    frag = (
+        f"<section id='tester-data'><h2>Tester data</h2><p>{html.escape(SEED_DATA_NOTE)}</p>"
+        "<p>No measured cycler file was found to run the metrics pipeline on: pass "
+        "<code>nakcell reproduce --tester-file FILE</code> or set <code>NAKCELL_DATA</code> "
+        f"to a folder holding <code>cyclers/{SHARED_LAND_FILE}</code>.</p></section>"
+    )
+    return {"html": frag, "figure": None, "cycles": [], "format": None}
+
+
 def data_section(path: str | Path, out_dir: str | Path) -> dict[str, Any]:
     """Run read -> cycle metrics on ``path``; write a figure into ``out_dir``.
 

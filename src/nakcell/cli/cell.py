@@ -168,11 +168,19 @@ def register(app: typer.Typer) -> None:
         out: Annotated[Path, typer.Option("--out", help="output folder")] = Path("reproduce-out"),
         cell: CellOpt = "seed-nak",
         quick: Annotated[bool, typer.Option(help="coarser time steps (for tests)")] = False,
+        tester_file: Annotated[
+            Path | None,
+            typer.Option(
+                "--tester-file",
+                help="measured cycler file for the tester-data section (default: the shared "
+                "LANDdt export, when found)",
+            ),
+        ] = None,
     ) -> None:
         """Re-run the seed's experiments in silico; write report.html, results.json, figures."""
         from nakcell.report.reproduce import run_reproduce
 
-        path = run_reproduce(out, default_cell=cell, quick=quick)
+        path = run_reproduce(out, default_cell=cell, quick=quick, tester_file=tester_file)
         typer.echo(f"wrote {path}")
 
 

@@ -57,9 +57,23 @@ class Claim:
     reason: str
 
 
-def run_reproduce(out: str | Path, *, default_cell: str = "seed-nak", quick: bool = False) -> Path:
-    """Run every symmetric-cell experiment of the seed; return the path of report.html."""
+def run_reproduce(
+    out: str | Path,
+    *,
+    default_cell: str = "seed-nak",
+    quick: bool = False,
+    tester_file: str | Path | None = None,
+) -> Path:
+    """Run every experiment of the seed; return the path of report.html.
+
+    ``tester_file`` is the measured cycler file the tester-data section runs the metrics
+    pipeline on (default: the shared LANDdt export, when found; see
+    :func:`nakcell.analysis.report.find_tester_file`).
+    """
+    from nakcell.analysis.report import find_tester_file
+
     t0 = time.perf_counter()
+    tester = find_tester_file(tester_file)  # a bad path fails before the long runs
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     sph = 20 if quick else 60
@@ -187,6 +201,10 @@ def run_reproduce(out: str | Path, *, default_cell: str = "seed-nak", quick: boo
     sections["eis"] = _eis_section(out, {"seed-nak": nak, "seed-na": na, "seed-na-sno2": na_sno2})
     timings["eis"] = time.perf_counter() - ts
     sections["audit"] = _audit_section(out)
+    ts = time.perf_counter()
+    print("[reproduce] tester data: metrics pipeline on a measured file ...", file=sys.stderr)
+    sections["tester_data"] = _tester_section(tester, out)
+    timings["tester_data"] = time.perf_counter() - ts
     ts = time.perf_counter()
     print("[reproduce] atomistic: works of adhesion (CHGNet) ...", file=sys.stderr, flush=True)
     sections["atomistic"], atom_claims = _atomistic_section()
@@ -424,6 +442,21 @@ def _thermo_section(out: Path) -> tuple[dict[str, Any], list[Claim]]:
         for k, c in enumerate(sec["checks"])
     ]
     return {"figure": Path(sec["figure"]).name, "invariants": sec["invariants"]}, claims
+
+
+def _tester_section(path: Path | None, out: Path) -> dict[str, Any]:
+    """The seed-data note, and read -> cycle metrics on a measured file when there is one."""
+    from nakcell.analysis.report import data_section, missing_section
+
+    sec = missing_section() if path is None else data_section(path, out)
+    figure = Path(sec["figure"]).name if sec["figure"] else None
+    return {
+        "file": None if path is None else path.name,
+        "format": sec["format"],
+        "figure": figure,
+        "cycles": sec["cycles"],
+        "html": sec["html"],
+    }
 
 
 def _eis_section(out: Path, cells: dict[str, Cell]) -> dict[str, Any]:
@@ -770,6 +803,8 @@ def _render_sections(sec: dict[str, Any]) -> list[str]:
         for row in sec["atomistic"]["rows"]:
             parts.append("<tr>" + "".join(f"<td>{_esc(row[k])}</td>" for k in keys) + "</tr>")
         parts.append("</table>")
+    if "tester_data" in sec:
+        parts.append(sec["tester_data"]["html"])  # built and escaped by analysis.report
     if "audit" in sec:
         a = sec["audit"]
         parts.append("<h2>Literature benchmark (Fig 5c equivalent)</h2>")
