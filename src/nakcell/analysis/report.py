@@ -69,9 +69,9 @@ def data_section(path: str | Path, out_dir: str | Path) -> dict[str, Any]:
     Returns ``{"html": fragment, "figure": path, "cycles": metrics, "format": ...}`` for the
     report to embed.
     """
-    from nakcell.analysis.compare import plot_overlay
     from nakcell.analysis.cycles import cell_kind, cycle_metrics
     from nakcell.io import read
+    from nakcell.plotting.cycler import plot_cycler_file
 
     p = Path(path)
     d = read(p)
@@ -79,11 +79,10 @@ def data_section(path: str | Path, out_dir: str | Path) -> dict[str, Any]:
     cycles = cycle_metrics(d, mass_kg=mass)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    fig = plot_overlay(
+    fig = plot_cycler_file(
         d.data["time_s"].to_numpy(),
         d.data["voltage_V"].to_numpy(),
-        None,
-        None,
+        cycles,
         out / f"data_{p.stem}.png",
         title=f"{p.name} ({d.format})",
     )
@@ -108,7 +107,7 @@ def data_section(path: str | Path, out_dir: str | Path) -> dict[str, Any]:
         f"<section id='tester-data'><h2>Tester data</h2><p>{html.escape(SEED_DATA_NOTE)}</p>"
         f"<p>File: {html.escape(p.name)} ({d.format}, {d.n_points} points, "
         f"{cell_kind(d)} cell{', active mass %.4g mg' % (mass * 1e6) if mass else ''}).</p>"
-        f"<img src='{html.escape(fig.name)}' alt='voltage against time'>"
+        f"<img src='{html.escape(fig.name)}' alt='voltage against time; capacity and CE per cycle'>"
         "<table><tr><th>cycle</th><th>charge mAh</th><th>discharge mAh</th>"
         "<th>charge mAh/g</th><th>discharge mAh/g</th><th>CE %</th><th>retention %</th></tr>"
         f"{rows}</table></section>"

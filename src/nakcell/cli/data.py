@@ -201,17 +201,20 @@ def plot(
     file: Annotated[Path, typer.Argument(help="cycler file")],
     out: Annotated[Path | None, typer.Option("--out", help="image file (default FILE.png)")] = None,
 ) -> None:
-    """Voltage against time of a cycler file."""
-    from nakcell.analysis.compare import plot_overlay
+    """Voltage against time of a cycler file; for a full (not symmetric) cell also the
+    charge/discharge capacity and CE per cycle (mAh/g when the file gives the mass)."""
+    from nakcell.analysis.cycles import cell_kind, cycle_metrics
     from nakcell.io import read
+    from nakcell.plotting.cycler import plot_cycler_file
 
     d = read(file)
     target = out or Path(file.name + ".png")
-    plot_overlay(
+    full = cell_kind(d) == "full"
+    cycles = cycle_metrics(d, mass_kg=d.meta.get("active_mass_kg")) if full else []
+    plot_cycler_file(
         d.data["time_s"].to_numpy(),
         d.data["voltage_V"].to_numpy(),
-        None,
-        None,
+        cycles,
         target,
         title=f"{file.name} ({d.format})",
     )
