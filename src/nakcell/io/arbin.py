@@ -25,9 +25,9 @@ from nakcell.io._guard import file_errors, require
 from nakcell.io.table import (
     CyclerData,
     build_table,
-    running_step,
     step_capacity_from_cumulative,
     step_type_from_current,
+    steps_and_starts,
 )
 
 #: mdb-export gets this long per table before the file is declared unreadable.
@@ -138,17 +138,16 @@ def _to_table(cols: dict[str, np.ndarray], path: Path) -> Any:
             del x
     current = num("Current")
     st = step_type_from_current(current)
-    step_id = num("Step_Index")
-    step = running_step(step_id, st)
+    step, starts = steps_and_starts([num("Step_Index")], st)
     cap = en = None
     cycle = num("Cycle_Index")
     # Arbin restarts its capacity and energy counters at each new cycle.
     resets = np.r_[False, cycle[1:] != cycle[:-1]]
     if "Q" in cols:
-        cap = step_capacity_from_cumulative(cols.pop("Q"), step, resets)
+        cap = step_capacity_from_cumulative(cols.pop("Q"), step, resets, starts=starts)
     if "E" in cols:
-        en = step_capacity_from_cumulative(cols.pop("E"), step, resets)
-    del resets, step
+        en = step_capacity_from_cumulative(cols.pop("E"), step, resets, starts=starts)
+    del resets, starts
     cycle_int = cycle.astype(np.int64)
     del cycle
     return build_table(
@@ -156,7 +155,7 @@ def _to_table(cols: dict[str, np.ndarray], path: Path) -> Any:
         current_A=current,
         voltage_V=num("Voltage"),
         cycle=cycle_int,
-        instrument_step=step_id,
+        step=step,
         step_type=st,
         capacity_Ah=cap,
         energy_Wh=en,

@@ -44,7 +44,15 @@ from typing import Any
 import numpy as np
 
 from nakcell.io._guard import file_errors, require
-from nakcell.io.table import REST, CyclerData, build_table, step_starts, step_type_from_current
+from nakcell.io.table import (
+    REST,
+    CyclerData,
+    build_table,
+    run_lengths,
+    step_starts,
+    step_type_from_current,
+    steps_and_starts,
+)
 
 # Status byte -> state name (NewareNDA dicts.state_dict).
 STATUS_NAMES: dict[int, str] = {
@@ -302,8 +310,7 @@ def _test_time(time: np.ndarray, step_id: np.ndarray) -> np.ndarray:
     starts = step_starts(step_id)
     ends = np.r_[starts[1:] - 1, len(step_id) - 1]
     offsets = np.r_[0.0, np.cumsum(time[ends])[:-1]]
-    lengths = np.diff(np.r_[starts, len(step_id)])
-    time += np.repeat(offsets, lengths)
+    time += np.repeat(offsets, run_lengths(starts, len(step_id)))
     return time
 
 
@@ -312,11 +319,7 @@ def _test_time(time: np.ndarray, step_id: np.ndarray) -> np.ndarray:
 
 def _count_changes(a: np.ndarray) -> np.ndarray:
     """1 + number of value changes up to each row (NewareNDA utils._count_changes)."""
-    out = np.ones(len(a), dtype=np.int64)
-    if len(a) > 1:
-        np.cumsum(a[1:] != a[:-1], out=out[1:])
-        out[1:] += 1
-    return out
+    return steps_and_starts([a])[0]
 
 
 def _software_cycle(status: np.ndarray) -> np.ndarray:

@@ -203,28 +203,26 @@ def running_step(instrument_step: np.ndarray, step_type: np.ndarray) -> np.ndarr
 
 
 def steps_and_starts(
-    keys: Sequence[np.ndarray], step_type: np.ndarray
+    keys: Sequence[np.ndarray], step_type: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
     """Running step index (from 1) and the first index of each step (:func:`step_starts`).
 
     A step changes whenever any of ``keys`` (the instrument's step number, half-cycle
-    counter, ... each in its own dtype) or the step type changes. The index is written run
-    by run from the starts (no cumulative sum of a change mask).
+    counter, ... each in its own dtype) or the step type (when given) changes. The index is
+    written run by run from the starts (no cumulative sum of a change mask).
     """
-    st = as_codes(step_type)
-    n = len(st)
+    arrays = [np.asarray(k) for k in keys]
+    if step_type is not None:
+        arrays.append(as_codes(step_type))
+    n = len(arrays[0]) if arrays else 0
     if n == 0:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    change = st[1:] != st[:-1]
-    for key in keys:
-        k = np.asarray(key)
-        change |= k[1:] != k[:-1]
-    inner = np.flatnonzero(change)
+    change = arrays[0][1:] != arrays[0][:-1]
+    for a in arrays[1:]:
+        change |= a[1:] != a[:-1]
+    starts = _starts_of_changes(change)
     del change
-    starts = np.empty(len(inner) + 1, dtype=np.int64)
-    starts[0] = 0
-    np.add(inner, 1, out=starts[1:])
-    step = np.repeat(np.arange(1, len(starts) + 1, dtype=np.int64), _run_lengths(starts, n))
+    step = np.repeat(np.arange(1, len(starts) + 1, dtype=np.int64), run_lengths(starts, n))
     return step, starts
 
 
@@ -233,14 +231,19 @@ def step_starts(step: np.ndarray) -> np.ndarray:
     s = np.asarray(step)
     if s.size == 0:
         return np.zeros(0, dtype=np.int64)
-    inner = np.flatnonzero(s[1:] != s[:-1])
+    return _starts_of_changes(s[1:] != s[:-1])
+
+
+def _starts_of_changes(change: np.ndarray) -> np.ndarray:
+    """Run starts (0 first) from ``change[k]``: point k+1 differs from point k."""
+    inner = np.flatnonzero(change)
     out = np.empty(len(inner) + 1, dtype=np.int64)
     out[0] = 0
     np.add(inner, 1, out=out[1:])
     return out
 
 
-def _run_lengths(starts: np.ndarray, n: int) -> np.ndarray:
+def run_lengths(starts: np.ndarray, n: int) -> np.ndarray:
     """Lengths of the runs beginning at ``starts`` (from :func:`step_starts`) in ``n`` points."""
     out = np.empty(len(starts), dtype=np.int64)
     np.subtract(starts[1:], starts[:-1], out=out[:-1])
@@ -271,7 +274,7 @@ def step_capacity_from_cumulative(
     if resets is None:
         # the counter less its value just before the step (at the first point: itself)
         base = q[np.maximum(starts - 1, 0)]
-        out = np.repeat(base, _run_lengths(starts, n))
+        out = np.repeat(base, run_lengths(starts, n))
         np.subtract(q, out, out=out)
         return np.abs(out, out=out)
     inc = np.empty(n)
@@ -294,7 +297,7 @@ def _restart_cumsum(
     first_inc = inc[starts]  # small: one value per step
     total = np.cumsum(inc, out=inc)
     base = total[starts] - first_inc
-    total -= np.repeat(base, _run_lengths(starts, n))
+    total -= np.repeat(base, run_lengths(starts, n))
     return total
 
 
@@ -350,7 +353,7 @@ def cycles_from_step_types(
         cycle = _cycles_of_steps_loop(kinds.tolist(), first_kind)
     else:
         cycle = _cycles_of_steps(kinds, first_kind)
-    return np.repeat(cycle, _run_lengths(starts, n))
+    return np.repeat(cycle, run_lengths(starts, n))
 
 
 #: up to this many steps the per-step rules run as plain Python (each numpy call on a
