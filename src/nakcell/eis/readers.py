@@ -222,7 +222,7 @@ def _read_mpr(path: Path, cycle: int | None) -> Spectrum:
         try:  # nakcell's own parser (nakcell.io.biologic); galvani for unknown column ids
             cols, start = biologic.mpr_columns(path, lambda have: have & want)
         except biologic._UnknownColumnError:
-            cols, start = _mpr_columns_galvani(path, want)
+            cols, start = biologic._mpr_columns_galvani(path, want)
     for col in ("freq/Hz", "Re(Z)/Ohm", "-Im(Z)/Ohm"):
         if col not in cols:
             raise NakcellFileError(path, f"no {col!r} column (not an EIS file?)")
@@ -241,17 +241,6 @@ def _read_mpr(path: Path, cycle: int | None) -> Spectrum:
             raise NakcellFileError(path, "NaN or inf in the data", f"record {rec[i]}")
     z = [complex(a, -b) for a, b in zip(re_, mim, strict=True)]
     return _finish(path, f, z, [int(r) for r in rec], meta)
-
-
-def _mpr_columns_galvani(path: Path, want: set[str]) -> tuple[dict[str, Any], str | None]:
-    """galvani's ``MPRfile`` for a data module holding a column id nakcell's parser lacks."""
-    from galvani import BioLogic
-
-    mpr = BioLogic.MPRfile(str(path))
-    data = mpr.data
-    cols = {n: data[n] for n in (data.dtype.names or ()) if n in want}
-    start = getattr(mpr, "timestamp", None) or getattr(mpr, "startdate", None)
-    return cols, (start.isoformat() if start is not None else None)
 
 
 # ----------------------------------------------------------------------------- Gamry

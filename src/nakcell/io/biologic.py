@@ -63,18 +63,24 @@ def read_mpr(path: Path) -> CyclerData:
     return CyclerData(table, "biologic_mpr", str(path), {"instrument": "BioLogic", **meta})
 
 
-def _mpr_columns_galvani(path: Path) -> tuple[dict[str, np.ndarray], str | None]:
-    """Fallback for data modules with column ids missing from :data:`_COLUMN_IDS`."""
+def _mpr_columns_galvani(
+    path: Path, keep: Collection[str] | None = None
+) -> tuple[dict[str, np.ndarray], str | None]:
+    """Fallback for data modules with column ids missing from :data:`_COLUMN_IDS`:
+    galvani's ``MPRfile``, the columns (and flag bits) named in ``keep`` (default: those
+    the table uses), and the start time."""
     from galvani import BioLogic
 
+    keep = _MPR_USED if keep is None else keep
     mpr = BioLogic.MPRfile(str(path))
     d = mpr.data
     require(d is not None and len(d) > 0, path, "BioLogic .mpr file with no data points")
-    cols = {n: np.asarray(d[n]) for n in d.dtype.names if n in _MPR_USED or n == "flags"}
-    if "flags" in cols:
-        flags = cols.pop("flags")
+    cols = {n: np.asarray(d[n]) for n in d.dtype.names if n in keep}
+    if "flags" in d.dtype.names:
+        flags = np.asarray(d["flags"])
         for name, (mask, shift) in _FLAG_BITS.items():
-            cols[name] = (flags & mask) >> shift
+            if name in keep:
+                cols[name] = (flags & mask) >> shift
     start = getattr(mpr, "timestamp", None) or getattr(mpr, "startdate", None)
     return cols, (start.isoformat() if start else None)
 
@@ -420,14 +426,19 @@ def _mpr_settings(buf: Any, modules: list[_Module]) -> dict[str, Any]:
             ("area_m2", _SET_AREA_CM2, 1e-4),
         ):
             (x,) = struct.unpack_from("<f", buf, o + at)
-            if math.isfinite(x) and x > 0 and not _is_blank(x):
+            if math.isfinite(x) and x > 0:
                 # the float32 as the decimal EC-Lab shows (0.790, not 0.79000002)
                 meta[key] = float(f"{x:.7g}") * to_si
+    return _drop_blanks(meta)
+
+
+def _drop_blanks(meta: dict[str, Any]) -> dict[str, Any]:
+    """``meta`` without a mass or area that is missing or EC-Lab's blank value (0.001 mg,
+    0.001 cm2): no measurement. Changes and returns ``meta``."""
+    for key, blank in (("active_mass_kg", _BLANK * 1e-6), ("area_m2", _BLANK * 1e-4)):
+        if key in meta and (meta[key] is None or abs(meta[key] - blank) < 1e-6 * blank):
+            del meta[key]
     return meta
-
-
-def _is_blank(x: float) -> bool:
-    return abs(x - _BLANK) < 1e-7
 
 
 _HEADER_LINES = re.compile(rb"Nb header lines\s*:\s*(\d+)")
@@ -537,11 +548,7 @@ def _mpt_meta(header: list[str]) -> dict[str, Any]:
             meta["active_mass_kg"] = _number_unit(val, {"mg": 1e-6, "g": 1e-3, "µg": 1e-9})
         elif key == "Electrode surface area":
             meta["area_m2"] = _number_unit(val, {"cm²": 1e-4, "cm2": 1e-4, "mm²": 1e-6})
-    # EC-Lab's blank-field value (0.001 in the field's unit) is no measurement
-    for key, blank in (("active_mass_kg", _BLANK * 1e-6), ("area_m2", _BLANK * 1e-4)):
-        if key in meta and (meta[key] is None or abs(meta[key] - blank) < 1e-6 * blank):
-            del meta[key]
-    return meta
+    return _drop_blanks(meta)
 
 
 def _mpt_date(val: str) -> str | None:
