@@ -1,5 +1,5 @@
-"""Shared fixtures. Real data live in ../shared/data beside the checkout; tests that need
-them fail (never skip) when the folder is absent."""
+"""Shared fixtures. Real data live in tests/data (each folder's PROVENANCE.md gives every
+file's source and licence); the suite needs nothing outside the repository."""
 
 from __future__ import annotations
 
@@ -8,15 +8,15 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED_DATA = ROOT.parent / "shared" / "data"
+TEST_DATA = ROOT / "tests" / "data"
 
 
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
-    """Path to ../shared/data; fails loudly when it is missing."""
-    if not SHARED_DATA.is_dir():
-        pytest.fail(f"shared data not found at {SHARED_DATA}: CI must have it beside the checkout")
-    return SHARED_DATA
+    """Path to tests/data (the real files the tests read, with their provenance)."""
+    if not TEST_DATA.is_dir():
+        pytest.fail(f"test data not found at {TEST_DATA}")
+    return TEST_DATA
 
 
 @pytest.fixture(scope="session")

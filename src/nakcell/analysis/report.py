@@ -29,9 +29,9 @@ SHARED_LAND_FILE = "NJK_CC_156_C30_C_x30.xlsx"
 def find_tester_file(explicit: str | Path | None = None) -> Path | None:
     """The measured file for the report's tester-data section.
 
-    ``explicit`` if given (it must exist), else the shared LANDdt export looked up in
-    ``$NAKCELL_DATA/cyclers``, ``./shared/data/cyclers``, ``../shared/data/cyclers`` and
-    beside a source checkout; None when none is there (the section then says so).
+    ``explicit`` if given (it must exist), else the LANDdt export looked up in
+    ``$NAKCELL_DATA/cyclers``, ``./shared/data/cyclers``, ``../shared/data/cyclers``, a source
+    checkout's ``tests/data/cyclers`` and beside a source checkout; None when none is there (the section then says so).
     """
     import os
 
@@ -44,7 +44,8 @@ def find_tester_file(explicit: str | Path | None = None) -> Path | None:
         return p
     roots = [Path(os.environ["NAKCELL_DATA"])] if os.environ.get("NAKCELL_DATA") else []
     roots += [Path("shared/data"), Path("../shared/data")]
-    roots.append(Path(__file__).resolve().parents[4] / "shared" / "data")  # src checkout
+    checkout = Path(__file__).resolve().parents[3]  # a source checkout's root
+    roots += [checkout / "tests" / "data", checkout.parent / "shared" / "data"]
     for root in roots:
         p = root / "cyclers" / SHARED_LAND_FILE
         if p.is_file():
