@@ -41,7 +41,7 @@ FILES: dict[str, tuple[str, int, float | None]] = {
 @pytest.fixture(scope="module")
 def cyclers(shared_data: Path) -> Path:
     d = shared_data / "cyclers"
-    listed = {p.name for p in d.iterdir() if p.name != "PROVENANCE.md"}
+    listed = {p.name for p in d.iterdir() if p.is_file() and p.name != "PROVENANCE.md"}
     assert listed == set(FILES), f"files without a test: {listed - set(FILES)}"
     return d
 

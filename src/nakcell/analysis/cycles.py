@@ -84,8 +84,11 @@ def cycle_metrics(
     """Per-cycle capacities (Ah, mAh, mAh/g with a mass, mAh/cm2 with an area), energies,
     mean voltages, coulombic efficiency and retention.
 
-    Retention is a cycle's second-direction capacity over that of the first cycle that has
-    one. Cycles with no charge and no discharge step (rest only) are left out.
+    Retention is a cycle's second-direction capacity over that of the first *complete*
+    cycle. The first and the last cycle of a file may be partial (the file starts or ends
+    inside a cycle): each row carries ``complete`` and, where False, ``partial_reason``
+    (:func:`_partial_reason`); partial cycles get no retention and are never its
+    reference. Cycles with no charge and no discharge step (rest only) are left out.
     """
     steps = step_summary(data)
     if steps.empty:
@@ -116,11 +119,56 @@ def cycle_metrics(
         q1 = row[f"{first_dir}_capacity_mAh"]
         q2 = row[f"{second_dir}_capacity_mAh"]
         row["coulombic_efficiency_pct"] = 100.0 * q2 / q1 if q1 > 0 and q2 > 0 else None
-        if ref is None and q2 > 0:
-            ref = q2
-        row["retention_pct"] = 100.0 * q2 / ref if ref and q2 > 0 else None
         out.append(row)
+    _flag_partial(out, first_dir, second_dir)
+    for row in out:
+        q2 = row[f"{second_dir}_capacity_mAh"]
+        if ref is None and row["complete"] and q2 > 0:
+            ref = q2
+        ok = ref and row["complete"] and q2 > 0
+        row["retention_pct"] = 100.0 * q2 / ref if ok else None
     return out
+
+
+#: an end cycle holding less than this fraction of the typical capacity of a direction
+#: was cut by the start or the end of the file
+PARTIAL_FRACTION = 0.5
+
+
+def _flag_partial(rows: list[dict[str, Any]], first_dir: str, second_dir: str) -> None:
+    """Set ``complete`` (and ``partial_reason``) on every row; only the first and the last
+    cycle of a file can be partial."""
+    for row in rows:
+        row["complete"] = True
+    if not rows:
+        return
+    keys = [f"{d}_capacity_mAh" for d in (first_dir, second_dir)]
+    both = [r for r in rows if all(r[k] > 0 for k in keys)]
+    typical = {k: float(np.median([r[k] for r in both])) if both else 0.0 for k in keys}
+    ends = [(rows[0], "first")] + ([(rows[-1], "last")] if len(rows) > 1 else [])
+    for row, where in ends:
+        reason = _partial_reason(row, keys, typical, where)
+        if reason:
+            row["complete"] = False
+            row["partial_reason"] = reason
+
+
+def _partial_reason(
+    row: dict[str, Any], keys: list[str], typical: dict[str, float], where: str
+) -> str | None:
+    """Why the ``where`` ('first'/'last') cycle of a file is partial, or None: a direction
+    missing, or one holding under PARTIAL_FRACTION of its median over the cycles that
+    have both directions."""
+    for k in keys:
+        direction = k.removesuffix("_capacity_mAh")
+        if row[k] <= 0:
+            return f"{where} cycle of the file has no {direction}"
+        if typical[k] > 0 and row[k] < PARTIAL_FRACTION * typical[k]:
+            return (
+                f"{where} cycle of the file: {direction} {row[k]:.4g} mAh is under "
+                f"{PARTIAL_FRACTION:.0%} of the median {typical[k]:.4g} mAh (cut by the file)"
+            )
+    return None
 
 
 def _first_direction(active: pd.DataFrame) -> str:

@@ -46,16 +46,13 @@ def read_mpr(path: Path) -> CyclerData:
 
     The container is parsed here (:func:`mpr_columns`): only the columns the table needs
     are copied out of a read-only memory map of the file, straight into float64 arrays.
-    A data module holding a column id this parser does not know (the record size is then
-    unknown) is handed to galvani's ``MPRfile``, which may know it; everything else that
-    is wrong with the file raises :class:`NakcellFileError` naming the byte offset.
+    A column id this parser does not know is sized from the record length and named in
+    ``meta['unread_columns']`` (:func:`_record_layout`); the others are read. Everything
+    else that is wrong with the file raises :class:`NakcellFileError` naming the byte
+    offset.
     """
     with file_errors(path, "BioLogic .mpr file"):
-        try:
-            cols, meta = _mpr_read(path, _table_needs)
-        except _UnknownColumnError:
-            cols, start = _mpr_columns_galvani(path)
-            meta = {"start_time": start, **_mpr_meta_only(path)}
+        cols, meta = _mpr_read(path, _table_needs)
         n = max((len(a) for a in cols.values()), default=0)
         require(n > 0, path, "BioLogic .mpr file with no data points")
         table = _to_table(cols, path)
@@ -113,6 +110,8 @@ _COLUMN_IDS: dict[int, tuple[str, str]] = {
         (211, "Q charge/discharge/mA.h"), (467, "Q charge/discharge/mA.h"),
         (438, "step time/s"), (500, "step time/s"), (498, "Q charge/mA.h"),
         (499, "Q discharge/mA.h"), (501, "Efficiency/%"), (502, "Capacity/mA.h"),
+        # the .mpt export of yadg's mb.issue_223 names it, in this place of its header
+        (880, "Energy we/W.h"),
     )},
     **{i: (n, "<f4") for i, n in (
         (5, "control/V/mA"), (6, "Ewe/V"), (8, "I/mA"), (9, "Ece/V"),
@@ -298,26 +297,8 @@ def _mpr_read(
         data = [m for m in modules if m.name == "VMP data"]
         require(len(data) == 1, path, f"{len(data)} 'VMP data' modules, expected one")
         n, ids, first = _data_layout(mm, data[0], path)
-        fields: dict[str, tuple[str, int]] = {}  # name -> (type, offset in the record)
-        flags_at: int | None = None
-        flag_names: list[str] = []
-        off = 0
-        for cid in ids:
-            if cid in _FLAG_IDS:
-                flag_names.append(_FLAG_IDS[cid][0])
-                if flags_at is None:
-                    flags_at, off = off, off + 1
-                continue
-            if cid not in _COLUMN_IDS:
-                raise _UnknownColumnError(cid)
-            name, typ = _COLUMN_IDS[cid]
-            k = 2
-            base = name
-            while name in fields:
-                name, k = f"{base} {k}", k + 1
-            fields[name] = (typ, off)
-            off += _ITEMSIZE[typ]
         end = data[0].offset + data[0].length
+        fields, flags_at, flag_names, off, unread = _record_layout(ids, n, end - first, path)
         require(
             first + n * off == end,
             path,
@@ -325,6 +306,7 @@ def _mpr_read(
             f"{off} bytes need {n * off}",
             f"byte {first}",
         )
+        del ids
         cols: dict[str, np.ndarray] = {}
         if callable(names):
             names = names(set(fields) | set(flag_names))
@@ -357,7 +339,92 @@ def _mpr_read(
                 del flags
             del rec
         meta = {"start_time": _mpr_start(mm, modules), **_mpr_settings(mm, modules)}
+        if unread:
+            meta["unread_columns"] = unread
     return cols, meta
+
+
+def _record_layout(
+    ids: list[int], n: int, nbytes: int, path: Path
+) -> tuple[dict[str, tuple[str, int]], int | None, list[str], int, list[str]]:
+    """Where each column sits in a record: (name -> (type, offset), offset of the flag
+    byte, flag names, record size, the columns that cannot be read).
+
+    A column id missing from :data:`_COLUMN_IDS` has no known size, but the record size
+    does: the module's record bytes over its point count. With one unknown id its size is
+    the rest, and every other column is read; with several, the columns before the first
+    and after the last are read (offsets from either end of the record) and those between
+    cannot be placed. Every column not read is named ('id 883 (W bytes)' / 'P/W (between
+    unknown ids)'); a file whose time or voltage is among them is refused.
+    """
+    items: list[tuple[str, str | None, int]] = []  # (name, type, size); type None: unknown
+    flag_names: list[str] = []
+    seen: set[str] = set()
+    for cid in ids:
+        if cid in _FLAG_IDS:
+            flag_names.append(_FLAG_IDS[cid][0])
+            if "flags" not in seen:
+                items.append(("flags", "u1", 1))
+                seen.add("flags")
+            continue
+        if cid not in _COLUMN_IDS:
+            items.append((f"id {cid}", None, 0))
+            continue
+        name, typ = _COLUMN_IDS[cid]
+        base, k = name, 2
+        while name in seen:
+            name, k = f"{base} {k}", k + 1
+        seen.add(name)
+        items.append((name, typ, _ITEMSIZE[typ]))
+    unknown = [k for k, it in enumerate(items) if it[1] is None]
+    known = sum(size for _, _, size in items)
+    if not unknown:
+        return (*_placed(items, range(len(items)), 0, flag_names), known, [])
+    rec = nbytes // n if n > 0 else 0
+    if n <= 0 or rec * n != nbytes or rec <= known:
+        raise NakcellFileError(
+            path,
+            f"column ids {[items[k][0][3:] for k in unknown]} are unknown and the records "
+            f"({nbytes} bytes for {n} points) leave them no room",
+        )
+    spare = rec - known
+    a, b = unknown[0], unknown[-1]
+    head = _placed(items, range(a), 0, flag_names)
+    tail_start = rec - sum(size for _, _, size in items[b + 1 :])
+    tail = _placed(items, range(b + 1, len(items)), tail_start, flag_names)
+    fields = {**head[0], **tail[0]}
+    flags_at = head[1] if head[1] is not None else tail[1]
+    unread = []
+    if len(unknown) == 1:
+        unread.append(f"{items[a][0]} ({spare} bytes)")
+    else:
+        unread.append(f"ids {', '.join(items[k][0][3:] for k in unknown)} ({spare} bytes)")
+        unread += [f"{items[k][0]} (between unknown ids)" for k in range(a + 1, b)
+                   if items[k][1] is not None]  # fmt: skip
+    if flags_at is None:
+        flag_names = []
+    lost = {nm for nm, _, _ in items[a + 1 : b]} & {"time/s", "Ewe/V", "<Ewe>/V", "Ecell/V"}
+    if lost:
+        raise NakcellFileError(
+            path, f"{sorted(lost)} cannot be placed: they lie between unknown {unread[0]}"
+        )
+    return fields, flags_at, flag_names, rec, unread
+
+
+def _placed(
+    items: list[tuple[str, str | None, int]], which: range, at: int, flag_names: list[str]
+) -> tuple[dict[str, tuple[str, int]], int | None, list[str]]:
+    """Offsets of ``items[which]`` laid end to end from byte ``at`` of the record."""
+    fields: dict[str, tuple[str, int]] = {}
+    flags_at = None
+    for k in which:
+        name, typ, size = items[k]
+        if name == "flags":
+            flags_at = at
+        elif typ is not None:
+            fields[name] = (typ, at)
+        at += size
+    return fields, flags_at, flag_names
 
 
 def _mpr_start(buf: Any, modules: list[_Module]) -> str | None:
@@ -400,7 +467,14 @@ def _mpr_meta_only(path: Path) -> dict[str, Any]:
 #: documented likewise by the community (vince-sec's eclabfiles). Pascal strings (length
 #: byte, text) before them may not run past the next field, else the layout is unknown.
 _SET_MASS_MG = 0x107  # f4, active material mass / mg
-_SET_AREA_CM2 = 0x211  # f4, electrode surface area / cm2
+_SET_AREA = 0x211  # f4, electrode surface area, in the unit coded at _SET_AREA_UNIT
+#: u1 code of the area's unit, the unit the .mpt header prints beside the same number
+#: ("Electrode surface area : 113.100 mm²" where the code is 3, "1.131 cm²" where it is
+#: 2): found comparing the .mpr/.mpt pairs of yadg's tests/test_x_eclab (gcpl.issue_226
+#: CxN and I, peis.issue_225, ca, geis, ocv, mb, gcpl.issue_211: tests/data/cyclers).
+#: Another code leaves the area unreported (meta 'area_unit_code'), never guessed.
+_SET_AREA_UNIT = 0x250
+_AREA_UNITS_M2 = {2: 1e-4, 3: 1e-6}
 _SET_STRINGS = ((0x007, 0x107), (0x11E, 0x1C0), (0x1C0, 0x211), (0x215, 0x24C))
 #: 'VMP LOG' module: channel index from 0 (EC-Lab names the file ..._C09 for index 8)
 _LOG_CHANNEL = 0x009
@@ -421,12 +495,16 @@ def _mpr_settings(buf: Any, modules: list[_Module]) -> dict[str, Any]:
         o = m.offset
         if any(buf[o + at] > end - at - 1 for at, end in _SET_STRINGS):
             continue  # a string longer than its slot: offsets after it are unknown
+        code = buf[o + _SET_AREA_UNIT] if m.length > _SET_AREA_UNIT else None
+        area_si = _AREA_UNITS_M2.get(code) if code is not None else None
+        if area_si is None:
+            meta["area_unit_code"] = code
         for key, at, to_si in (
             ("active_mass_kg", _SET_MASS_MG, 1e-6),
-            ("area_m2", _SET_AREA_CM2, 1e-4),
+            ("area_m2", _SET_AREA, area_si),
         ):
             (x,) = struct.unpack_from("<f", buf, o + at)
-            if math.isfinite(x) and x > 0:
+            if to_si is not None and math.isfinite(x) and x > 0:
                 # the float32 as the decimal EC-Lab shows (0.790, not 0.79000002)
                 meta[key] = float(f"{x:.7g}") * to_si
     return _drop_blanks(meta)
@@ -645,7 +723,8 @@ def _table_arrays(cols: dict[str, np.ndarray], path: Path) -> dict[str, np.ndarr
         np.copyto(st, OTHER, where=freq > 0)
     del freq
     # a step changes with EC-Lab's sequence number Ns, its half-cycle counter or the type
-    keys = [k for k in (_take_int(cols, "Ns"), _take_int(cols, "half cycle")) if k is not None]
+    half = _take_int(cols, "half cycle")
+    keys = [k for k in (_take_int(cols, "Ns"), half) if k is not None]
     step, starts = steps_and_starts(keys, st)
     del keys
     q = _take(cols, "(Q-Qo)/mA.h")
@@ -660,15 +739,20 @@ def _table_arrays(cols: dict[str, np.ndarray], path: Path) -> dict[str, np.ndarr
     cyc = _take_int(cols, "cycle number")
     if cyc is not None:
         cycle = cyc.astype(np.int64) + 1  # EC-Lab counts cycles from 0
+    elif half is not None:
+        # .mpr files often lack 'cycle number', but carry EC-Lab's own 'half cycle' counter;
+        # its .mpt export writes cycle number = half cycle // 2 (every .mpr/.mpt pair in
+        # tests/data/cyclers), so the same measurement has the same cycles in both formats.
+        # A partial first cycle (a top-up before the first full half) is flagged by the
+        # metrics (cycle_metrics 'complete'), not hidden by renumbering.
+        cycle = half.astype(np.int64) // 2 + 1
     else:
-        # .mpr files often lack 'cycle number'; EC-Lab's 'half cycle' pairs halves from the
-        # file's first step, which may be a short top-up, so cycles are counted from the
-        # first substantial direction instead (see first_direction).
+        # no instrument counter: cycles from the first substantial direction
         ref = cap if cap is not None else integrate_per_step(t, np.abs(current), step) / 3600
         first = first_direction(st, ref, step, starts=starts)
         cycle = cycles_from_step_types(st, first, starts=starts)
         del ref
-    del cyc
+    del cyc, half
     cols.clear()
     return {
         "time_s": t,

@@ -81,6 +81,12 @@ def detect_format(path: str | Path) -> str:
         return _detect_excel(p)
     text = head.decode("latin-1")
     first = text.lstrip().splitlines()[0] if text.strip() else ""
+    if first.startswith("MACCOR") and "Impedance" in first:
+        raise NakcellFileError(
+            p,
+            "a Maccor AC impedance (FRA) export: a spectrum, not a cycler time series; "
+            "the cycling data of the run are in the Maccor test file it belongs to",
+        )
     if first.startswith("Today's Date") or _looks_like_maccor(text):
         return "maccor_txt"
     if _looks_binary(head):
@@ -97,7 +103,7 @@ def detect_format(path: str | Path) -> str:
 def _looks_like_maccor(text: str) -> bool:
     lines = text.splitlines()[:40]
     has_rec = any(ln.startswith(("Rec\t", "Rec#\t")) for ln in lines)
-    return has_rec and any("Maccor" in ln or "Cycle" in ln for ln in lines)
+    return has_rec and any("Maccor" in ln or "Cycle" in ln or "Cyc#" in ln for ln in lines)
 
 
 def _looks_binary(head: bytes) -> bool:
