@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from nakcell.errors import NakcellFileError
 from nakcell.io import CyclerData, read
+from nakcell.io import _mpr as mpr
 from nakcell.io import biologic as bl
 
 MPR = [
@@ -94,8 +95,8 @@ def test_unknown_column_id_is_sized_from_the_record_and_named(
     every other column is read (the same table) and the unknown one is named."""
     path = cyclers / MPR[3]
     ref = read(path).data
-    table = {k: v for k, v in bl._COLUMN_IDS.items() if k != 70}
-    monkeypatch.setattr(bl, "_COLUMN_IDS", table)
+    table = {k: v for k, v in mpr._COLUMN_IDS.items() if k != 70}
+    monkeypatch.setattr(mpr, "_COLUMN_IDS", table)
     out = read(path)
     assert out.meta["start_time"] == "2020-10-26T12:49:58"
     assert out.meta["unread_columns"] == ["id 70 (4 bytes)"]

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import nakcell.io._mpr as mpr
 import nakcell.io.biologic as bl
 from nakcell.analysis import cycle_metrics
 from nakcell.cli import main
@@ -100,7 +101,8 @@ def test_maccor_test_time_as_days_hours_minutes_seconds(pub: Path) -> None:
     for name in ("cellpy_maccor_one_cut.txt", "maccor_test_file_4267-66-6519.041"):
         d = read(pub / name)
         ref = _maccor_pandas(pub / name)
-        sec = pd.to_timedelta(ref["TestTime"].str.strip()).dt.total_seconds().to_numpy()
+        days = ref["TestTime"].str.strip().str.replace("d ", " days ", regex=False)
+        sec = pd.to_timedelta(days).dt.total_seconds().to_numpy()
         assert d.n_points == len(ref)
         np.testing.assert_allclose(d.data["time_s"], sec - sec[0], rtol=0, atol=1e-6)
         assert "durations" in d.meta["time_unit_source"]
@@ -230,9 +232,9 @@ def test_unknown_column_ids_read_what_is_readable_and_name_the_rest(
     883/884 sit together: the columns after them are placed from the record's end, and
     the last one there, 'step time/s', advances with the test time."""
     ref = read(pub / "mb.issue_223.mpr").data
-    table = {k: v for k, v in bl._COLUMN_IDS.items() if k != 880}
+    table = {k: v for k, v in mpr._COLUMN_IDS.items() if k != 880}
     with monkeypatch.context() as m:
-        m.setattr(bl, "_COLUMN_IDS", table)
+        m.setattr(mpr, "_COLUMN_IDS", table)
         out = read(pub / "mb.issue_223.mpr")
     assert out.meta["unread_columns"] == ["id 880 (8 bytes)"]
     pd.testing.assert_frame_equal(out.data, ref)
@@ -315,3 +317,24 @@ def test_import_map_reads_an_arbin_csv_as_metrics_map_does(
     ref = pd.read_csv(f)
     np.testing.assert_allclose(pts["voltage_V"], ref["Voltage"])
     np.testing.assert_allclose(pts["time_s"], ref["Test_Time"] - ref["Test_Time"].iat[0])
+
+
+def test_duration_parsers_agree(pub: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The column parse (pandas' C parser on the joined fields) equals the per-field one,
+    also on a column with a damaged field (NaN there only); and a small file read by
+    plain Python equals the same file read by pandas."""
+    import nakcell.io.maccor as maccor
+
+    ref = _maccor_pandas(pub / "cellpy_maccor_three.txt")["TestTime"]
+    fast = maccor._durations_s(ref)
+    slow = np.array([maccor._duration_s(x) for x in ref])
+    np.testing.assert_array_equal(fast, slow)
+    bad = ref.copy()
+    bad.iloc[7] = "  0d 00:0x:00.00"
+    out = maccor._durations_s(bad)
+    assert np.isnan(out[7]) and np.array_equal(np.delete(out, 7), np.delete(fast, 7))
+    p = pub / "maccor_test_file_4267-66-6519.041"
+    small = read(p).data
+    with monkeypatch.context() as m:
+        m.setattr(maccor, "_parse_small", lambda *args: None)
+        pd.testing.assert_frame_equal(read(p).data, small, check_exact=True)
