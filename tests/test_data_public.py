@@ -39,6 +39,8 @@ PUBLIC: dict[str, str] = {
     "mb.issue_223.mpr": "biologic_mpr",
     "mb.issue_223.mpt": "biologic_mpt",
     "gcpl.issue_230.cut3000.mpr": "biologic_mpr",
+    "gcpl.pr_182.1.cut1400.mpr": "biologic_mpr",
+    "gcpl.pr_182.1.cut1400.mpt": "biologic_mpt",
     "wait.mpr": "refused: no data points",
     "beep_arbin_2017-05-09_test-TC-contact_CH33.csv": "csv",
 }
@@ -209,6 +211,27 @@ def test_mpr_and_its_mpt_export_give_the_same_cycles(stem: str, pub: Path) -> No
     np.testing.assert_allclose(a["voltage_V"], b["voltage_V"], rtol=1e-6, atol=1e-6)
     np.testing.assert_array_equal(a["cycle"], b["cycle"])
     assert a["cycle"].max() == b["cycle"].max()
+
+
+def test_ce_in_both_formats_is_ec_labs_own(pub: Path) -> None:
+    """gcpl.pr_182.1 opens with a discharge-only cycle; the .mpr (no 'cycle number') gave
+    4 cycles and CE 80.4 % where its .mpt gave 5 and 116.1 %. Both now follow EC-Lab's
+    counter, and cycle 2's CE equals the 'Efficiency/%' EC-Lab itself wrote in the .mpt
+    (86.0999 %), its discharge EC-Lab's 'Q discharge/mA.h'."""
+    stem = "gcpl.pr_182.1.cut1400"
+    raw = pd.read_csv(pub / f"{stem}.mpt", sep="\t", skiprows=2, encoding="latin-1")
+    ec = raw.groupby("cycle number")[["Efficiency/%", "Q discharge/mA.h"]].last()
+    for ext in (".mpr", ".mpt"):
+        rows = {c["cycle"]: c for c in cycle_metrics(read(pub / f"{stem}{ext}"))}
+        assert sorted(rows) == [1, 2, 3]
+        assert not rows[1]["complete"] and not rows[3]["complete"] and rows[2]["complete"]
+        assert rows[2]["coulombic_efficiency_pct"] == pytest.approx(
+            ec.loc[1.0, "Efficiency/%"], abs=0.01
+        )
+        assert rows[2]["discharge_capacity_mAh"] == pytest.approx(
+            ec.loc[1.0, "Q discharge/mA.h"], rel=1e-6
+        )
+        assert rows[2]["retention_pct"] == pytest.approx(100.0)
 
 
 def test_mpr_area_unit_from_the_settings(pub: Path) -> None:

@@ -4,8 +4,9 @@ Capacity of a step is the largest value of the instrument's per-step counter
 (``capacity_Ah``); energy likewise, or the trapezoidal integral of |V I| dt where the file
 has no energy column. The mean voltage of a half-cycle is energy / capacity (the
 capacity-weighted mean voltage). Coulombic efficiency is the capacity of a cycle's second
-direction over its first (discharge/charge for a charge-first full cell, charge/discharge
-for a discharge-first half cell, as LANDdt and most testers report it).
+direction over its first, in the order they ran within the file's cycles (discharge/charge
+for a charge-first full cell, charge/discharge for a discharge-first half cell, as LANDdt
+and most testers report it).
 """
 
 from __future__ import annotations
@@ -172,7 +173,18 @@ def _partial_reason(
 
 
 def _first_direction(active: pd.DataFrame) -> str:
-    """Direction of the first active step with at least half the median step capacity."""
+    """The direction that comes first within the file's cycles, so that CE pairs a cycle's
+    two halves in the order they ran: the majority over the cycles holding both
+    directions (by the cycle numbers the file gives: EC-Lab's half-cycle counter opens
+    cycle 2 with the charge after a first, discharge-only, cycle). Without such a cycle,
+    the direction of the first active step holding at least half the median capacity."""
+    votes: dict[str, int] = {}
+    for _, g in active.groupby("cycle", sort=False):
+        kinds = g["step_type"].astype(str).tolist()
+        if len(set(kinds)) == 2:
+            votes[kinds[0]] = votes.get(kinds[0], 0) + 1
+    if votes:
+        return max(sorted(votes), key=lambda k: votes[k])
     caps = active["capacity_Ah"].fillna(0.0).to_numpy()
     med = float(np.median(caps))
     for kind, c in zip(active["step_type"], caps, strict=True):
