@@ -254,3 +254,57 @@ def _butler_newton(
         u = u_new
     fa, _ = sides(u)
     return fa, 1.0 / (1.0 + np.exp(-u))
+
+
+# --------------------------------------------------------------- transport in the liquid alloy
+# Self-diffusion of liquid Na at its melting point (370.87 K): 4.2e-9 m2/s, radiotracer
+# capillary-reservoir data of Meyer & Nachtrieb, J. Chem. Phys. 23 (1955) 1851 (as tabulated in
+# Iida & Guthrie 1988, ch. 7; value as recalled, not re-read in this session).
+D_NA_MELT = 4.2e-9  # m2/s
+T_NA_MELT = 370.87  # K (SGTE, Dinsdale 1991)
+
+
+def self_diffusion_NaK(x_Na: ArrayLike, T: ArrayLike) -> Array:
+    """Self-diffusion coefficient (m2/s) of atoms in liquid Na-K, from Na's at its melting point.
+
+    Stokes-Einstein scaling D ~ T / eta (Sutherland, Phil. Mag. 9 (1905) 781; Einstein 1905)
+    from the measured D of Na at 370.87 K (:data:`D_NA_MELT`) with the viscosities above
+    (Fink & Leibowitz for Na; Foust eq. 1.18 for the alloy). It leaves out the size difference
+    of Na and K (both species get one D) and any deviation from Stokes-Einstein on supercooling.
+    About 2.5e-9 m2/s for the seed alloy at 25 degC.
+    """
+    t = np.asarray(T, dtype=float)
+    eta_ref = viscosity_Na(T_NA_MELT)
+    return D_NA_MELT * (t / T_NA_MELT) * (eta_ref / viscosity_NaK(x_Na, t))
+
+
+def thermodynamic_factor_NaK(x_Na: ArrayLike, T: ArrayLike, system: str = "Na-K") -> Array:
+    """Darken's thermodynamic factor Phi = d ln a_Na / d ln x_Na of the TDB liquid.
+
+    Central difference of ln a_Na (the Redlich-Kister liquid of the shipped TDB) in ln x;
+    Phi < 1 where the liquid tends to demix (Na-K's positive deviation).
+    """
+    from nakcell.thermo.activity import a_Na
+
+    x = np.clip(np.asarray(x_Na, dtype=float), 1e-6, 1 - 1e-6)
+    h = 1e-5
+    lo, hi = x * np.exp(-h), np.minimum(x * np.exp(h), 1.0)
+    return (np.log(a_Na(hi, T, system)) - np.log(a_Na(lo, T, system))) / (np.log(hi) - np.log(lo))
+
+
+def interdiffusion_NaK(x_Na: ArrayLike, T: ArrayLike) -> Array:
+    """Na-K interdiffusion coefficient (m2/s): Darken, D~ = (x_K D_Na + x_Na D_K) Phi.
+
+    Darken, Trans. AIME 175 (1948) 184, with the self-diffusion coefficients of
+    :func:`self_diffusion_NaK` (equal for both species, so D~ = D* Phi) and the TDB's
+    thermodynamic factor. Cross-correlations (Baumketner & Chushak, J. Phys.: Condens. Matter
+    11 (1999) 1397 find them in K-rich Na-K) are left out.
+    """
+    return self_diffusion_NaK(x_Na, T) * thermodynamic_factor_NaK(x_Na, T)
+
+
+# Electrical resistivity of liquid NaK: 33.5-72.0 uOhm cm (NaK-77/78 over its liquid range;
+# lowest near room temperature), Wikipedia "Sodium-potassium alloy" infobox citing the NaK
+# handbook literature (Foust 1972). The seed's 44:56 alloy is not tabulated there; liquid
+# Na-K's excess resistivity peaks near equiatomic, so this is a lower bound of a factor ~2.
+RESISTIVITY_NAK_RT = 33.5e-8  # ohm m
