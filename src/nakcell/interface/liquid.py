@@ -150,7 +150,9 @@ _XS_FINE[0] = 1e-9
 
 @functools.lru_cache(maxsize=64)
 def _gamma_row(T: float) -> tuple[np.ndarray, np.ndarray]:
-    return _XS_FINE, _gamma_table(_XS_FINE, np.full(_XS_FINE.size, T))
+    from nakcell.thermo.properties import surface_tension_NaK_array
+
+    return _XS_FINE, surface_tension_NaK_array(_XS_FINE, T)[0]
 
 
 def surface_tension(x: np.ndarray, T: np.ndarray) -> np.ndarray:
@@ -184,10 +186,10 @@ def _gamma_table(x: np.ndarray, T: np.ndarray) -> np.ndarray:
 @functools.cache
 def butler_table() -> tuple[np.ndarray, float, float]:
     """(table (39 T x 201 x), T0, dT) of the Butler surface tension of liquid Na-K."""
-    from nakcell.thermo.properties import surface_tension_NaK
+    from nakcell.thermo.properties import surface_tension_NaK_array
 
     temps = np.linspace(230.0, 420.0, 39)
     xs = (1.0 - np.cos(np.pi * np.linspace(0.0, 1.0, 201))) / 2.0
     xs[0] = 1e-9
-    tab = np.array([[surface_tension_NaK(float(x), float(t))[0] for x in xs] for t in temps])
+    tab = surface_tension_NaK_array(xs[None, :], temps[:, None])[0]  # one vectorised solve
     return tab, float(temps[0]), float(temps[1] - temps[0])
