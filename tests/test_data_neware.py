@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from nakcell.errors import NakcellFileError
-from nakcell.io import COLUMNS, CyclerData, neware, read
+from nakcell.io import COLUMNS, CyclerData, _neware_common, _neware_ndc, neware, read
 
 NEWARE = [
     "2-1-6_61[07005012].nda",  # v130, BTS 9.0 records
@@ -78,7 +78,7 @@ def test_columns_grow_past_a_short_size_estimate(
 ) -> None:
     """The .ndax columns are preallocated from each member's size in the zip directory;
     with an estimate of one page they must grow and still give NewareNDA's columns."""
-    monkeypatch.setattr(neware, "_n_pages", lambda zf, member: 1)
+    monkeypatch.setattr(_neware_ndc, "_n_pages", lambda zf, member, page=4096: 1)
     _assert_equal_newarenda(cyclers / name)
 
 
@@ -97,7 +97,7 @@ def test_nda_rows_picked_and_deduplicated(
     b[1024 + 2000 * size : 1024 + 2001 * size] = raw[1024 + 1000 * size : 1024 + 1001 * size]
     path = tmp_path / name
     path.write_bytes(bytes(b))
-    monkeypatch.setattr(neware, "_BLOCK", 1000)
+    monkeypatch.setattr(_neware_common, "_BLOCK", 1000)
     _assert_equal_newarenda(path)
 
 
