@@ -1,8 +1,7 @@
 """The cycler files first gathered for the project (tests/data/cyclers) parse into the
 tidy table with sensible numbers, checked against values computed independently here: row
 counts that other readers reported (PROVENANCE.md there), coulomb counting from the raw
-current
-column, the tester's own per-cycle summary sheet, wall-clock time stamps."""
+current column, the tester's own per-cycle summary sheet, wall-clock time stamps."""
 
 from __future__ import annotations
 
