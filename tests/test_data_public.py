@@ -27,6 +27,8 @@ PUBLIC: dict[str, str] = {
     "cellpy_maccor_three.txt": "maccor_txt",
     "PreDiag_000229_000229_truncated.034": "maccor_txt",
     "PredictionDiagnostics_000151_test.052": "maccor_txt",
+    "PredictionDiagnostics_000109_tztest.cut.010": "maccor_txt",
+    "xTESLADIAG_000003_CH68.000": "refused: Maccor test procedure",
     "maccor_test_file_4267-66-6519.041": "maccor_txt",
     "bdt_maccor_example.002": "maccor_txt",
     "maccor_test_file_4267-66-6519.EDA0001.041": "refused: Maccor AC impedance",
@@ -160,7 +162,7 @@ def test_maccor_milli_unit_header_with_blank_lines(pub: Path) -> None:
 
 def test_maccor_seconds_header_rows_equal_pandas(pub: Path) -> None:
     for name in ("PreDiag_000229_000229_truncated.034", "PredictionDiagnostics_000151_test.052",
-                 "bdt_maccor_example.002"):  # fmt: skip
+                 "PredictionDiagnostics_000109_tztest.cut.010", "bdt_maccor_example.002"):  # fmt: skip
         d = read(pub / name)
         ref = _maccor_pandas(pub / name)
         assert d.n_points == len(ref)
@@ -187,6 +189,16 @@ def test_partial_first_and_last_cycles_are_flagged_and_out_of_retention(pub: Pat
     assert pre[-1]["retention_pct"] is None
     (only,) = cycle_metrics(read(pub / "PredictionDiagnostics_000151_test.052"))
     assert only["complete"] is False and only["retention_pct"] is None
+    # beep's tztest file starts at Rec 405,649, 0.2707 Ah into a charge step of cycle 86:
+    # that cycle is partial (the step's counter opens above 0), retention counts from 87
+    name = "PredictionDiagnostics_000109_tztest.cut.010"
+    first_amp_hr = float(_maccor_pandas(pub / name)["Amp-hr"].iat[0])
+    assert first_amp_hr == pytest.approx(0.2706676477)
+    tz = cycle_metrics(read(pub / name))
+    assert [r["cycle"] for r in tz] == [86, 87]
+    assert not tz[0]["complete"] and "starts inside a step" in tz[0]["partial_reason"]
+    assert tz[0]["charge_capacity_mAh"] > first_amp_hr * 1e3  # counted from the counter
+    assert tz[1]["complete"] and tz[1]["retention_pct"] == pytest.approx(100.0)
     for rows in (one, pre):
         assert all(r["retention_pct"] is None or r["retention_pct"] <= 100.5 for r in rows)
 

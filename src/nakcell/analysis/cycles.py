@@ -64,6 +64,8 @@ def _step_summary(df: pd.DataFrame) -> pd.DataFrame:
                 "duration_s": float(dur),
                 "n_points": int(b - a),
                 "capacity_Ah": c,
+                # the counter at the step's first point: > 0 where the file starts inside it
+                "capacity_start_Ah": float(cap[a]),
                 "energy_Wh": e,
                 "current_mean_A": _step_mean(i, t, a, b),
                 "current_abs_max_A": float(np.nanmax(np.abs(is_))),
@@ -117,12 +119,14 @@ def cycle_metrics(
             if area_m2:
                 # mAh/cm2 = Ah*1e3 / (m2*1e4)
                 row[f"{kind}_areal_capacity_mAh_cm2"] = q * 1e3 / (area_m2 * 1e4)
+        row["_opens_at_mAh"] = float(g["capacity_start_Ah"].iloc[0]) * 1e3
         q1 = row[f"{first_dir}_capacity_mAh"]
         q2 = row[f"{second_dir}_capacity_mAh"]
         row["coulombic_efficiency_pct"] = 100.0 * q2 / q1 if q1 > 0 and q2 > 0 else None
         out.append(row)
     _flag_partial(out, first_dir, second_dir)
     for row in out:
+        row.pop("_opens_at_mAh", None)
         q2 = row[f"{second_dir}_capacity_mAh"]
         if ref is None and row["complete"] and q2 > 0:
             ref = q2
@@ -159,7 +163,14 @@ def _partial_reason(
 ) -> str | None:
     """Why the ``where`` ('first'/'last') cycle of a file is partial, or None: a direction
     missing, or one holding under PARTIAL_FRACTION of its median over the cycles that
-    have both directions."""
+    have both directions; for the first, also a first step whose capacity counter does not
+    open at zero (the file starts inside it)."""
+    opens = row.get("_opens_at_mAh", 0.0)
+    if where == "first" and opens == opens and opens > 0.01 * max(row[k] for k in keys):
+        return (
+            f"first cycle of the file: it starts inside a step (the step's capacity counter "
+            f"opens at {opens:.4g} mAh, not 0)"
+        )
     for k in keys:
         direction = k.removesuffix("_capacity_mAh")
         if row[k] <= 0:

@@ -81,6 +81,12 @@ def detect_format(path: str | Path) -> str:
         return _detect_excel(p)
     text = head.decode("latin-1")
     first = text.lstrip().splitlines()[0] if text.strip() else ""
+    if "Maccor Procedure File" in text[:300]:
+        raise NakcellFileError(
+            p,
+            "a Maccor test procedure (XML): the steps to run, not measured data; read the "
+            "test's data file exported as text",
+        )
     if first.startswith("MACCOR") and "Impedance" in first:
         raise NakcellFileError(
             p,

@@ -500,7 +500,12 @@ def _per_step(q: np.ndarray, step: np.ndarray) -> np.ndarray:
     k = _step_edges(step)
     resets = np.zeros(len(q), dtype=bool)
     resets[k[q[k] < q[k - 1]]] = True
-    return step_capacity_from_cumulative(np.nan_to_num(q), step, resets)
+    q = np.nan_to_num(q)
+    out = step_capacity_from_cumulative(q, step, resets)
+    # the file's first step keeps the counter's opening value (a file that starts inside a
+    # step, mid-test, opens above 0: the metrics flag that first cycle as partial)
+    out[: k[0] if len(k) else len(q)] += abs(q[0]) if len(q) else 0.0
+    return out
 
 
 def _time_scale(
