@@ -161,8 +161,13 @@ def test_maccor_milli_unit_header_with_blank_lines(pub: Path) -> None:
 
 
 def test_maccor_seconds_header_rows_equal_pandas(pub: Path) -> None:
-    for name in ("PreDiag_000229_000229_truncated.034", "PredictionDiagnostics_000151_test.052",
-                 "PredictionDiagnostics_000109_tztest.cut.010", "bdt_maccor_example.002"):  # fmt: skip
+    names = (
+        "PreDiag_000229_000229_truncated.034",
+        "PredictionDiagnostics_000151_test.052",
+        "PredictionDiagnostics_000109_tztest.cut.010",
+        "bdt_maccor_example.002",
+    )
+    for name in names:
         d = read(pub / name)
         ref = _maccor_pandas(pub / name)
         assert d.n_points == len(ref)
