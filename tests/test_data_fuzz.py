@@ -228,3 +228,36 @@ def test_issue17_paths_truncated_and_flipped(name: str, shared_data: Path, scrat
         _check(scratch / f"t17{ext}", raw[:cut])
 
     run()
+
+
+@pytest.mark.parametrize("name", ["cellpy_maccor_two.txt", "gcpl.issue_230.cut3000.mpr"])
+def test_import_of_damaged_files_is_stored_quarantined_or_refused(
+    name: str, shared_data: Path, scratch: Path
+) -> None:
+    """`data import` on cut files: each is 'imported', 'quarantined' (rows without time,
+    voltage or current set aside) or an 'error' with a reason; nothing else escapes, and
+    no stored point lacks time, voltage or current."""
+    import duckdb
+
+    from nakcell.store.lab import import_files
+
+    raw = (shared_data / "cyclers" / "public" / name).read_bytes()
+    db = scratch / f"fuzz_{name}.duckdb"
+
+    @settings(max_examples=12, deadline=None, derandomize=True, database=None)
+    @given(cut=st.integers(0, len(raw) - 1))
+    def run(cut: int) -> None:
+        p = scratch / f"imp{cut}{Path(name).suffix}"
+        p.write_bytes(raw[:cut])
+        (res,) = import_files(db, [p])
+        assert res.status in ("imported", "quarantined", "duplicate", "error")
+        assert res.status != "error" or res.error
+
+    run()
+    con = duckdb.connect(str(db))
+    bad = con.execute(
+        "SELECT count(*) FROM points WHERE time_s IS NULL OR voltage_V IS NULL OR "
+        "current_A IS NULL OR isnan(time_s) OR isnan(voltage_V) OR isnan(current_A)"
+    ).fetchone()
+    con.close()
+    assert bad == (0,)

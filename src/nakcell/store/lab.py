@@ -223,9 +223,12 @@ def quarantine_rows(data: CyclerData) -> tuple[CyclerData, Any]:
     bad = np.zeros(len(df), dtype=bool)
     reason = np.full(len(df), "", dtype=object)
     for col in reversed(_CORE):  # the first missing column names the reason
-        miss = ~np.isfinite(df[col].to_numpy(np.float64))
-        reason[miss] = f"no {col} (NaN/NULL)"
-        bad |= miss
+        x = df[col].to_numpy(np.float64)
+        inf = np.isinf(x)
+        reason[inf] = f"infinite {col}"
+        nan = np.isnan(x)
+        reason[nan] = f"no {col} (NaN/NULL)"
+        bad |= nan | inf
     n_bad = int(bad.sum())
     rows = pd.DataFrame({"row_index": np.flatnonzero(bad), "reason": reason[bad].astype(str)})
     if n_bad == 0:
