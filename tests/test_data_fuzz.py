@@ -195,6 +195,7 @@ EXTRA_SEEDS: dict[str, tuple[str, int | None]] = {
     "cellpy_maccor_three.txt": (None, 150),
     "gcpl.issue_230.cut3000.mpr": (None, None),
     "gcpl.issue_226.CxN.mpr": (None, None),
+    "ca.issue_149.mpt": (None, None),  # decimal commas
 }
 
 

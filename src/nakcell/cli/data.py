@@ -135,13 +135,23 @@ def metrics(
     typer.echo(f"{'cycle':>5} {'chg mAh':>10} {'dchg mAh':>10} {'CE %':>7} {'ret %':>7}")
     for c in rep["cycles"]:
         ce, ret = _fmt(c["coulombic_efficiency_pct"]), _fmt(c["retention_pct"])
+        note = "" if c.get("complete", True) else "  partial: " + c.get("partial_reason", "")
         typer.echo(
             f"{c['cycle']:>5} {c['charge_capacity_mAh']:>10.4g}"
-            f" {c['discharge_capacity_mAh']:>10.4g} {ce:>7} {ret:>7}"
+            f" {c['discharge_capacity_mAh']:>10.4g} {ce:>7} {ret:>7}{note}"
         )
     if rep.get("short"):
         s = rep["short"]
         typer.echo(f"short ({s['kind']}) at {s['time_s'] / 3600:.3f} h, step {s['step']}")
+    if rep.get("ccd"):
+        c = rep["ccd"]
+        if c["ccd_mA_cm2"] is not None:
+            typer.echo(f"CCD {c['ccd_mA_cm2']:.4g} mA/cm2 ({c['ccd_status']})")
+        elif c["ccd_lower_bound_mA_cm2"] is not None:
+            typer.echo(f"CCD >= {c['ccd_lower_bound_mA_cm2']:.4g} mA/cm2 ({c['ccd_status']})")
+    if rep.get("rows_without_time_voltage_or_current"):
+        n = rep["rows_without_time_voltage_or_current"]
+        typer.echo(f"{n} rows without time, voltage or current (data import quarantines them)")
 
 
 def _fmt(x: float | None) -> str:
