@@ -378,3 +378,11 @@ def test_duration_parsers_agree(pub: Path, tmp_path: Path, monkeypatch: pytest.M
     with monkeypatch.context() as m:
         m.setattr(maccor, "_parse_small", lambda *args: None)
         pd.testing.assert_frame_equal(read(p).data, small, check_exact=True)
+
+
+def test_metrics_text_names_partial_cycles(pub: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    f = pub / "PredictionDiagnostics_000109_tztest.cut.010"
+    code, out = _run(["data", "metrics", str(f)], capsys)
+    assert code == 0
+    first = next(ln for ln in out.splitlines() if ln.strip().startswith("86 "))
+    assert "partial: first cycle of the file: it starts inside a step" in first
