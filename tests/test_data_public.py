@@ -291,10 +291,16 @@ def test_unknown_column_ids_read_what_is_readable_and_name_the_rest(
     np.testing.assert_allclose(dst[runs], dt[runs], atol=1e-3)
 
 
-def test_mpr_without_points_is_refused_as_galvani_finds_it(pub: Path) -> None:
+def test_mpr_without_points_is_refused_as_galvani_finds_it(
+    pub: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from galvani import BioLogic
 
     assert len(BioLogic.MPRfile(str(pub / "wait.mpr")).data) == 0
+    with pytest.raises(NakcellFileError, match="no data points"):
+        read(pub / "wait.mpr")
+    # an unknown id cannot be sized without records: still 'no data points'
+    monkeypatch.setattr(mpr, "_COLUMN_IDS", {k: v for k, v in mpr._COLUMN_IDS.items() if k != 6})
     with pytest.raises(NakcellFileError, match="no data points"):
         read(pub / "wait.mpr")
 

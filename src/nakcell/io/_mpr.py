@@ -210,8 +210,11 @@ def _record_layout(
     known = sum(size for _, _, size in items)
     if not unknown:
         return (*_placed(items, range(len(items)), 0, flag_names), known, [])
-    rec = nbytes // n if n > 0 else 0
-    if n <= 0 or rec * n != nbytes or rec <= known:
+    if n == 0:  # no records to size them by: nothing to read either ('no data points')
+        names = [f"{items[k][0]} (no records to size it)" for k in unknown]
+        return (*_placed(items, range(unknown[0]), 0, flag_names), nbytes, names)
+    rec = nbytes // n
+    if rec * n != nbytes or rec <= known:
         raise NakcellFileError(
             path,
             f"column ids {[items[k][0][3:] for k in unknown]} are unknown and the records "

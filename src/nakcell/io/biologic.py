@@ -166,12 +166,14 @@ def _mpr_read(
         if flags_at is not None and any(want(c) for c in flag_names):
             picked["flags"] = ("u1", flags_at)
         if picked:
+            # (a file without records may not be sized: the fields' own extent then)
+            ends = max(o + np.dtype(t).itemsize for t, o in picked.values())
             layout = np.dtype(
                 {
                     "names": list(picked),
                     "formats": [t for t, _ in picked.values()],
                     "offsets": [o for _, o in picked.values()],
-                    "itemsize": off,
+                    "itemsize": max(off, ends) if n == 0 else off,
                 }
             )
             rec = np.frombuffer(mm, dtype=layout, count=n, offset=first)
