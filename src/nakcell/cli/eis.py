@@ -113,12 +113,16 @@ def drt_cmd(
 
         plot_drt(plot, r, title=f"DRT of {file.name}, lambda = {r.lam:.2g}")
     if json:
-        typer.echo(dumps({"file": str(file), **r.to_dict()}))
+        typer.echo(
+            dumps({"file": str(file), "read_notes": s.metadata.get("notes", []), **r.to_dict()})
+        )
         return
     typer.echo(
         f"{file}: R_inf = {r.R_inf_ohm:.4g} ohm, R_pol = {r.R_pol_ohm:.4g} ohm, "
-        f"lambda = {r.lam:.2g}"
+        f"lambda = {r.lam:.2g} ({r.lam_method}{', AT ITS FLOOR' if r.lam_at_floor else ''})"
     )
+    for note in [*s.metadata.get("notes", []), *r.notes]:
+        typer.echo(f"  note: {note}")
     for p in r.peaks:
         typer.echo(f"  peak at {p['f_Hz']:.4g} Hz (tau {p['tau_s']:.3g} s): {p['R_ohm']:.4g} ohm")
 
