@@ -119,7 +119,7 @@ def test_zplot_no_comments_reads_the_31_rows_present(shared_data: Path) -> None:
 
 
 def test_biologic_missing_frequency_column_refused(shared_data: Path) -> None:
-    with pytest.raises(NakcellFileError, match="'freq/Hz' not found"):
+    with pytest.raises(NakcellFileError, match=r"\(line 61\): column 'freq/Hz' not found"):
         read(eis(shared_data, "impedancepy_exampleDataBioLogic_MissingFreq.mpt"))
 
 

@@ -118,12 +118,17 @@ def table(
     rows: list[tuple[int, list[str]]],
     names: list[str],
     want: dict[str, str],
+    header_line: int | None = None,
 ) -> tuple[dict[str, list[float]], list[int]]:
     """Pull the named columns (key -> header name) from split rows, naming bad lines."""
     idx: dict[str, int] = {}
     for key, col in want.items():
         if col not in names:
-            raise NakcellFileError(path, f"column {col!r} not found; header has {names}")
+            raise NakcellFileError(
+                path,
+                f"column {col!r} not found; header has {names}",
+                f"line {header_line}" if header_line else None,
+            )
         idx[key] = names.index(col)
     need = max(idx.values()) + 1
     out: dict[str, list[float]] = {k: [] for k in want}
