@@ -147,6 +147,7 @@ def kk_cmd(
         plot_kk(plot, s.frequency_Hz, r, title=f"Lin-KK of {file.name}")
     if json:
         d = {"file": str(file), **r.to_dict(), "frequency_Hz": s.frequency_Hz.tolist()}
+        d["read_notes"] = s.metadata.get("notes", [])
         typer.echo(dumps(d))
         return
     verdict = "valid" if r.valid else "NOT valid"
@@ -154,6 +155,8 @@ def kk_cmd(
         f"{file}: {verdict} (M = {r.M}, mu = {r.mu:.3f}, residual RMS "
         f"{100 * r.rms:.3g} %, max {100 * r.max_abs:.3g} %)"
     )
+    for note in s.metadata.get("notes", []):
+        typer.echo(f"  note: {note}")
 
 
 @eis_app.command("simulate")

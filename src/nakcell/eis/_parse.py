@@ -71,7 +71,9 @@ def finish(
     lines = np.asarray(linenos)
     dc = fa == 0
     if dc.any():
-        where = _ranges(lines[dc].tolist())
+        where = _ranges(
+            lines[dc].tolist(), "record" if metadata.get("format") == "biologic-mpr" else "line"
+        )
         metadata.setdefault("notes", []).append(
             f"skipped {int(dc.sum())} DC rows at 0 Hz ({where}): they carry no impedance"
         )
@@ -99,8 +101,8 @@ def finish(
     return Spectrum(fa, za, metadata, str(path))
 
 
-def _ranges(nums: list[int]) -> str:
-    """'lines 3-7, 12' from [3, 4, 5, 6, 7, 12] (record numbers for binary files)."""
+def _ranges(nums: list[int], word: str = "line") -> str:
+    """'lines 3-7, 12' from [3, 4, 5, 6, 7, 12] (word 'record' for binary files)."""
     out: list[str] = []
     start = prev = nums[0]
     for n in [*nums[1:], None]:
@@ -110,7 +112,7 @@ def _ranges(nums: list[int]) -> str:
         out.append(f"{start}" if start == prev else f"{start}-{prev}")
         if n is not None:
             start = prev = n
-    return ("lines " if len(nums) > 1 else "line ") + ", ".join(out)
+    return f"{word}{'s' if len(nums) > 1 else ''} " + ", ".join(out)
 
 
 def table(
