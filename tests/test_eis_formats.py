@@ -248,3 +248,23 @@ def test_negative_frequency_is_an_error_not_a_dc_row(tmp_path: Path) -> None:
     p.write_text("f,Z',Z''\n100,1,-1\n0,0,0\n-10,2,-1\n-1,3,-1\n")
     with pytest.raises(NakcellFileError, match=r"line 4.*negative|negative"):
         read(p)
+
+
+def test_phase_column_arbitrates_a_mislabelled_imaginary_column(
+    shared_data: Path, tmp_path: Path
+) -> None:
+    """The real CHI table with its Z" column negated (as exports that write -Z'' under a
+    plain Z'' name do): the file's own Phase/deg column shows it, the sign is corrected."""
+    src = eis(shared_data, "impedancepy_exampleDataCHInstruments.txt")
+    out = []
+    for ln in src.read_text().splitlines():
+        parts = ln.split(",")
+        if ln.count(",") == 4 and parts[2].strip()[0] in "-0123456789":
+            parts[2] = " " + str(-float(parts[2]))
+        out.append(",".join(parts))
+    p = tmp_path / "neg.txt"
+    p.write_text("\n".join(out))
+    s = read(p)
+    np.testing.assert_allclose(s.Z_ohm, read(src).Z_ohm, rtol=1e-12)
+    assert "holds -Z''" in s.metadata["notes"][0]
+    assert "agree" in read(src).metadata["phase_check"]
