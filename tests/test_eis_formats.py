@@ -268,3 +268,25 @@ def test_phase_column_arbitrates_a_mislabelled_imaginary_column(
     np.testing.assert_allclose(s.Z_ohm, read(src).Z_ohm, rtol=1e-12)
     assert "holds -Z''" in s.metadata["notes"][0]
     assert "agree" in read(src).metadata["phase_check"]
+
+
+def test_pyeis_tab_table_sign_from_its_phase_and_scale_mismatch_noted(shared_data: Path) -> None:
+    """PyEIS's ex3.txt: Frequency, Z_E, Phase_E (rad), Z_re, Z_img (positive: -Z'').
+    PyEIS's own importer maps Z_img to its 'im' (= -Im Z) and Z_E to |Z|. The sign comes
+    from the file's phase column; |Z_re + j Z_img| is 3571x smaller than Z_E at every
+    point, which the reader cannot resolve and says."""
+    p = eis(shared_data, "pyeis_ex3.txt")
+    s = read(p)
+    rows = [ln.split("\t") for ln in p.read_text().splitlines()[1:] if ln.strip()]
+    ref = np.array([complex(float(r[3]), -float(r[4])) for r in rows])
+    np.testing.assert_allclose(s.Z_ohm, ref, rtol=1e-12)
+    np.testing.assert_allclose(np.angle(s.Z_ohm), [float(r[2]) for r in rows], atol=2e-3)
+    assert s.frequency_Hz[0] == pytest.approx(1e-4) and s.n == 20
+    assert any("3571 x" in n for n in s.metadata["notes"])
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"), [("Z_E", "zmod"), ("Phase_E", "phase"), ("Zre_1", "zre"), ("Time_s", None)]
+)
+def test_header_rule_short_tag_after_underscore(name: str, kind: str | None) -> None:
+    assert parse_column(name).kind == kind

@@ -191,6 +191,8 @@ def from_columns(
         )
         if "phase" in cols:
             z = _check_against_phase(path, z, rows, cols["phase"], meta)
+        if "zmod" in cols:
+            _check_against_modulus(z, rows, cols["zmod"], meta)
     else:
         z = _from_polar(path, data["zmod"], data["phase"], picked["phase"][1], meta, where)
     return finish(path, data["f"], list(z), linenos, meta)
@@ -234,6 +236,29 @@ def _check_against_phase(
             "Z' and Z'' are used"
         )
     return z
+
+
+def _check_against_modulus(
+    z: np.ndarray, rows: list[tuple[int, list[str]]], zmod: tuple[int, Column], meta: dict[str, Any]
+) -> None:
+    """Record whether |Z' + j Z''| equals the file's own |Z| column (notes a disagreement)."""
+    i, col = zmod
+    try:
+        m = np.array([float(parts[i].replace(",", ".")) for _, parts in rows]) * col.scale
+    except (ValueError, IndexError):
+        return
+    keep = (np.abs(z) > 0) & (m > 0)
+    if m.size != z.size or not keep.any():
+        return
+    ratio = float(np.median(m[keep] / np.abs(z[keep])))
+    if abs(ratio - 1) <= 0.01:
+        meta["modulus_check"] = f"|Z' + j Z''| agrees with column {col.name!r}"
+    else:
+        meta.setdefault("notes", []).append(
+            f"column {col.name!r} is {ratio:.4g} x |Z' + j Z''| (median): the file's |Z| and "
+            "Z', Z'' disagree in scale; Z' and Z'' are used, though the file does not say "
+            "which of the two is in ohm"
+        )
 
 
 def _from_polar(
