@@ -290,3 +290,15 @@ def test_pyeis_tab_table_sign_from_its_phase_and_scale_mismatch_noted(shared_dat
 )
 def test_header_rule_short_tag_after_underscore(name: str, kind: str | None) -> None:
     assert parse_column(name).kind == kind
+
+
+def test_utf16_export_with_bom_is_read(shared_data: Path, tmp_path: Path) -> None:
+    """The real CHI table re-encoded as UTF-16 with a byte-order mark (Windows exports)."""
+    src = eis(shared_data, "impedancepy_exampleDataCHInstruments.txt")
+    p = tmp_path / "u16.txt"
+    p.write_bytes(src.read_text().encode("utf-16"))
+    np.testing.assert_allclose(read(p).Z_ohm, read(src).Z_ohm)
+    q = tmp_path / "u16.mpt"
+    mpt = eis(shared_data, "impedancepy_exampleDataBioLogic.mpt")
+    q.write_bytes(mpt.read_text(encoding="latin-1").encode("utf-16"))
+    np.testing.assert_allclose(read(q).Z_ohm, read(mpt).Z_ohm)

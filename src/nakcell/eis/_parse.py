@@ -15,9 +15,14 @@ NUM = re.compile(r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
 
 
 def lines_of(path: Path) -> list[str]:
-    """The file's lines: UTF-8 (a byte-order mark dropped) where it decodes, else Latin-1
-    (EC-Lab and Gamry write Latin-1: µ, °)."""
+    """The file's lines: UTF-16 where a UTF-16 byte-order mark says so, UTF-8 (a byte-order
+    mark dropped) where it decodes, else Latin-1 (EC-Lab and Gamry write Latin-1: µ, °)."""
     raw = path.read_bytes()
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16 with a byte-order mark (Windows exports)
+        try:
+            return raw.decode("utf-16").lstrip("\ufeff").splitlines()
+        except UnicodeDecodeError:
+            pass
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:

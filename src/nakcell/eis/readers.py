@@ -67,7 +67,10 @@ def read(path: str | Path, *, cycle: int | None = None) -> Spectrum:
 def _detect(head: bytes) -> Callable[[Path, int | None], Spectrum]:
     if head.startswith(b"BIO-LOGIC MODULAR FILE"):
         return _read_mpr
-    text = head.decode("latin-1").lstrip("\ufeff").lstrip("\xef\xbb\xbf")
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        text = head[: len(head) // 2 * 2].decode("utf-16", errors="replace").lstrip("\ufeff")
+    else:
+        text = head.decode("latin-1").lstrip("\ufeff").lstrip("\xef\xbb\xbf")
     first = text.lstrip().splitlines()[0].strip() if text.strip() else ""
     if first.startswith("EC-Lab ASCII FILE"):
         return _read_mpt
