@@ -6,6 +6,7 @@ points, so they never exercise those paths nor block edges)."""
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -90,3 +91,29 @@ def test_header_only_and_no_output() -> None:
     cols, rows = _parse(HEADER + "\n")
     assert rows == 0 and all(len(v) == 0 for v in cols.values())
     assert arbin._parse_res_columns(io.BytesIO(b"")) is None
+
+
+def test_arbin_csv_equals_res_of_the_same_test(shared_data: Path) -> None:
+    """cellpy's raw-data CSV of its Arbin test cell (';'-separated, decimal comma, the .res
+    Channel_Normal_Table columns) is the same measurement as the .res beside it: read as
+    'arbin_csv' it gives the .res table (through mdb-export) to the CSV's 6 significant
+    digits, and its columns equal pandas.read_csv's of the same file."""
+    import pandas as pd
+
+    from nakcell.io import detect_format, read
+
+    csv = shared_data / "cyclers" / "20160805_sic006_45_cc_01_rawdata.csv"
+    assert detect_format(csv) == "arbin_csv"
+    a = read(csv).data
+    b = read(shared_data / "cyclers" / "20160805_test001_45_cc_01.res").data
+    assert len(a) == len(b) == 10261
+    for col in ("cycle", "step"):
+        np.testing.assert_array_equal(a[col].to_numpy(), b[col].to_numpy())
+    assert (a["step_type"].astype(str) == b["step_type"].astype(str)).all()
+    for col in ("time_s", "current_A", "voltage_V", "capacity_Ah", "energy_Wh"):
+        x = b[col].to_numpy()
+        np.testing.assert_allclose(a[col], x, rtol=5e-6, atol=5e-6 * np.abs(x).max(), err_msg=col)
+    ref = pd.read_csv(csv, sep=";", decimal=",")
+    np.testing.assert_array_equal(a["current_A"].to_numpy(), ref["Current"].to_numpy())
+    t = ref["Test_Time"].to_numpy()
+    np.testing.assert_allclose(a["time_s"].to_numpy(), t - t[0], rtol=0, atol=1e-9)  # from 0

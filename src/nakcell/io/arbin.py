@@ -327,3 +327,56 @@ def _mdb_exe(path: Path) -> str:
             "./install.sh --dev does this)",
         )
     return exe
+
+
+#: Arbin CSV header base names the table uses (the unit, where given, follows in brackets)
+_CSV_BASE = (
+    "Test_Time", "Step_Index", "Cycle_Index", "Current", "Voltage", "Charge_Capacity",
+    "Discharge_Capacity", "Charge_Energy", "Discharge_Energy",
+)  # fmt: skip
+#: unit in a header's brackets -> factor to the SI units of .res (s, A, V, Ah, Wh)
+_CSV_UNITS = {
+    "s": 1.0, "A": 1.0, "mA": 1e-3, "V": 1.0, "mV": 1e-3, "Ah": 1.0, "mAh": 1e-3,
+    "Wh": 1.0, "mWh": 1e-3, "": 1.0,
+}  # fmt: skip
+
+
+def looks_like_arbin_csv(first_line: str) -> bool:
+    """An Arbin data-table export: 'Data_Point' and 'Test_Time' headers with current and
+    voltage (comma, semicolon or tab separated)."""
+    return "Data_Point" in first_line and "Test_Time" in first_line and "Voltage" in first_line
+
+
+def read_csv(path: Path) -> CyclerData:
+    """Read an Arbin data table exported as CSV (MITS Pro / Data Watcher, or the .res
+    Channel_Normal_Table written out): the .res column names, with or without units in
+    brackets ('Test_Time(s)', 'Current(A)'), separated by ',', ';' or tab; ';' files may
+    use a decimal comma. Only the columns the table needs are parsed (pandas' C reader)."""
+    import pandas as pd
+
+    with open(path, "rb") as fh:
+        head = fh.read(65536).decode("latin-1")
+    lines = head.splitlines()
+    require(len(lines) >= 2, path, "Arbin CSV with no data rows")
+    first = lines[0]
+    sep = max((";", ",", "\t"), key=first.count)
+    decimal = "," if sep == ";" and "," in lines[1] else "."
+    names = {}
+    for h in first.split(sep):
+        base, _, unit = h.strip().strip('"').partition("(")
+        unit = unit.rstrip(")")
+        if base in _CSV_BASE:
+            require(unit in _CSV_UNITS, path, f"Arbin CSV column {h!r}: unit {unit!r} unknown")
+            names[h.strip().strip('"')] = (base, _CSV_UNITS[unit])
+    with file_errors(path, "Arbin CSV table"):
+        df = pd.read_csv(
+            path, sep=sep, decimal=decimal, usecols=list(names), engine="c", encoding="latin-1"
+        )
+        require(len(df) > 0, path, "Arbin CSV with no data rows")
+        cols: dict[str, np.ndarray] = {}
+        for h, (base, factor) in names.items():
+            x = pd.to_numeric(df.pop(h), errors="coerce").to_numpy(np.float64)
+            cols[base] = x * factor if factor != 1.0 else x
+        del df
+        table = _to_table(cols, path)
+    return CyclerData(table, "arbin_csv", str(path), {"instrument": "Arbin"})

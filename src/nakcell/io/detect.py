@@ -18,6 +18,7 @@ FORMATS: dict[str, str] = {
     "neware_ndax": "nakcell.io.neware:read_ndax",
     "arbin_res": "nakcell.io.arbin:read_res",
     "arbin_xlsx": "nakcell.io.arbin:read_excel",
+    "arbin_csv": "nakcell.io.arbin:read_csv",
     "land_xlsx": "nakcell.io.land:read_excel",
     "maccor_txt": "nakcell.io.maccor:read_text",
     "csv": "nakcell.io.generic:read_csv",
@@ -83,6 +84,10 @@ def detect_format(path: str | Path) -> str:
     first = text.lstrip().splitlines()[0] if text.strip() else ""
     if first.startswith("Today's Date") or _looks_like_maccor(text):
         return "maccor_txt"
+    from nakcell.io.arbin import looks_like_arbin_csv
+
+    if looks_like_arbin_csv(first):
+        return "arbin_csv"
     if _looks_binary(head):
         if ext[1:].isdigit():
             raise NakcellFileError(
