@@ -85,6 +85,10 @@ def anchor(path: Path, fmt: str) -> int:
 
         sheet = "Record" if fmt == "land_xlsx" else 1
         return len(pd.read_excel(path, sheet_name=sheet, engine="calamine"))
+    if fmt == "neware_bts_csv":
+        import pandas as pd
+
+        return len(pd.read_csv(path, encoding="latin-1"))
     if fmt == "arbin_csv":
         import pandas as pd
 
