@@ -447,7 +447,7 @@ def _xlsx_from_rows(rows: list[list[str]], sheet: str) -> bytes:
         "xl/worksheets/sheet1.xml": f"<worksheet {ns}><sheetData>{body}</sheetData></worksheet>",
     }
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as z:
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
         for name, text in files.items():
             z.writestr(name, text)
     return out.getvalue()

@@ -157,7 +157,10 @@ def _is_bts_workbook(p: Path, names: list[str]) -> bool:
     name = record_sheet(names)
     if name is None:
         return False
-    rows = open_workbook(p).get_sheet_by_name(name).to_python(nrows=1)
+    from nakcell.io._guard import file_errors
+
+    with file_errors(p, "Excel workbook"):
+        rows = open_workbook(p).get_sheet_by_name(name).to_python(nrows=1)
     return bool(rows) and looks_like_bts_record([str(h) for h in rows[0]])
 
 
