@@ -28,6 +28,9 @@ SEEDS: dict[str, tuple[str, int | None, int]] = {
     "arbin_xlsx": ("bs542_004_gr_li_50ua_50mv_1v_191020_Channel_11.xlsx", None, 25),
     "land_xlsx": ("NJK_CC_156_C30_C_x30.xlsx", None, 12),
     "maccor_txt": ("maccor_002.txt", 120, 40),
+    "arbin_csv": ("20160805_sic006_45_cc_01_rawdata.csv", 120, 40),
+    "neware_bts_csv": ("neware_uio.csv", 120, 40),
+    "neware_bts_xlsx": ("neware_uio_head_record.xlsx", None, 12),
     "csv": ("", None, 40),
 }
 
@@ -89,6 +92,9 @@ def _ext(fmt: str) -> str:
         "arbin_xlsx": ".xlsx",
         "land_xlsx": ".xlsx",
         "maccor_txt": ".txt",
+        "arbin_csv": ".csv",
+        "neware_bts_csv": ".csv",
+        "neware_bts_xlsx": ".xlsx",
         "csv": ".csv",
     }[fmt]
 
