@@ -34,6 +34,7 @@ _MODULES: tuple[str, ...] = (
     "nakcell.cli.full",
     "nakcell.cli.sweep",
     "nakcell.cli.atomistic",
+    "nakcell.cli.webapp",  # `nakcell app` (a module named app would shadow cli.app)
 )
 
 
