@@ -104,7 +104,7 @@ def _run_job(job: dict[str, Any], cell: Any, name: str, form: sv.ProtocolForm) -
     try:
         proto = job["protocol"]
         if form.kind == "rate":
-            job["result"] = sv.run_full_rate(name, proto)
+            job["result"] = sv.run_full_rate(cell, proto)
         else:
             job["result"] = sv.run_symmetric(cell, proto)
     except Exception as exc:
@@ -387,7 +387,7 @@ def register_sweep(app: Dash) -> None:
     )
     def rows(table: str | None, path: str | None) -> tuple:
         if not table or not path:
-            return [], [], ""
+            return [], [], no_update
         try:
             data = sv.duckdb_rows(path, table)
         except Exception as exc:

@@ -177,13 +177,14 @@ def stop_line(res: Any, k: int) -> str | None:
     return stop_explanation(res, k)
 
 
-def run_full_rate(cell_name: str, protocol: Any) -> dict[str, Any]:
-    """Full cell (anode | pellet | NVP) rate test on PyBaMM: plain data for the figure."""
-    from nakcell.cell.full import get_full_cell, simulate_full
+def run_full_rate(cell: Any, protocol: Any) -> dict[str, Any]:
+    """Full cell (this cell's anode side and pellet | the seed's NVP) rate test on PyBaMM:
+    plain data for the figure."""
+    from nakcell.cell.full import FullCell, simulate_full
+    from nakcell.materials.cathodes import NVPCathode
     from nakcell.plotting.interactive import full_traces
 
-    name = cell_name if cell_name in NAMED_CELLS else "seed-nak"
-    r = simulate_full(get_full_cell(name), protocol)
+    r = simulate_full(FullCell(cell, NVPCathode()), protocol)
     return {"traces": full_traces([r]), "by_rate": r.by_rate()}
 
 

@@ -23,6 +23,7 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
+    rich_markup_mode=None,  # plain click help: no '<bool>' metavar on flags, no boxed wrapping
 )
 
 # Command modules, each with ``register(app)``. One line per family.

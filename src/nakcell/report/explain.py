@@ -25,7 +25,7 @@ def stop_explanation(res: Any, k: int = 0) -> str | None:
     cell = res.cells[k if len(res.cells) > 1 else 0]
     t_h = float(res.stop_time[k]) / 3600.0 if np.isfinite(res.stop_time[k]) else float("nan")
     head = f"{reason} after {_num(t_h)} h"
-    i = float(res.current_density[k])  # A/m2
+    i = _current_at_stop(res, k)  # A/m2
     if reason == "Na depleted":
         a = cell.anode
         vol_uL = a.thickness * cell.area * 1e9
@@ -46,3 +46,11 @@ def stop_explanation(res: Any, k: int = 0) -> str | None:
     if reason == "left liquid field":
         return f"{head}: the alloy's composition drifted out of the liquid field and froze"
     return head
+
+
+def _current_at_stop(res: Any, k: int) -> float:
+    """|i| (A/m2) of the half-cycle the run stopped in (a CCD's last step, not its first)."""
+    cur = np.abs(np.asarray(res.halfcycle_current, dtype=float)[:, k])
+    ran = np.flatnonzero(np.isfinite(np.asarray(res.halfcycle_mean_v, dtype=float)[:, k]))
+    # the last half-cycle with a mean is the one cut short (its mean covers the part run)
+    return float(cur[ran[-1]]) if ran.size else float(res.current_density[k])
