@@ -30,7 +30,7 @@ def chgnet():
 @pytest.fixture()
 def tmp_cache(tmp_path, monkeypatch):
     """A fresh, empty result cache for one test."""
-    monkeypatch.setenv("NAKCELL_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("NAKCELL_CACHE", str(tmp_path / "cache"))
     return tmp_path / "cache"
 
 
