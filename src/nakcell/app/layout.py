@@ -3,6 +3,7 @@ a sweep's DuckDB file. Components only; behaviour is in :mod:`nakcell.app.callba
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 from dash import dash_table, dcc, html
@@ -11,6 +12,8 @@ from nakcell.app.service import NAMED_CELLS
 
 DEFAULT_CIRCUIT = "R0-p(R1,CPE1)-p(R2,CPE2)"
 BOX = {"border": "1px solid #ddd", "borderRadius": "6px", "padding": "10px", "margin": "8px 0"}
+# DataTable still ships with Dash; its notice about a future move is not the user's concern
+warnings.filterwarnings("ignore", message="The dash_table.DataTable", category=DeprecationWarning)
 ERR = {"color": "#cf222e", "fontFamily": "monospace", "minHeight": "1.2em"}
 
 
