@@ -21,6 +21,7 @@ def page(browser, tmp_path_factory):
     ctx = browser.new_context(viewport={"width": 1280, "height": 900})
     requests: list[str] = []
     pg = ctx.new_page()
+    pg.set_default_timeout(300_000)  # a loaded 2-core machine is slow, not broken
     pg.on("request", lambda r: requests.append(r.url))
     pg.goto(report.as_uri())
     pg.wait_for_load_state("load")

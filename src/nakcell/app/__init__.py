@@ -7,6 +7,7 @@ docs/app.md.
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 DEFAULT_HOST = "127.0.0.1"
@@ -36,4 +37,17 @@ def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, debug: bool = Fals
     import logging
 
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request
+    threading.Thread(target=_warm_up, daemon=True).start()
     create_app().run(host=host, port=port, debug=debug)
+
+
+def _warm_up() -> None:
+    """Build the cell model's tables (alloy activity, phase data: ~10 s once) while the page
+    loads, so the first run a user starts is as quick as the next."""
+    from nakcell.app import service as sv
+
+    try:
+        cell = sv.get_cell("seed-nak")
+        sv.run_symmetric(cell, sv.build_protocol(sv.ProtocolForm("galvanostatic", "1", "0.5", "1")))
+    except Exception:  # a warm-up failure must not stop the app; the user's run will report
+        pass
