@@ -191,9 +191,10 @@ def run_full_rate(cell: Any, protocol: Any) -> dict[str, Any]:
 # ------------------------------------------------------------------------- EIS
 def eis_simulate(cell: Any) -> dict[str, Any]:
     """The cell model's spectrum (ohm cm2) and its element values."""
+    from nakcell.cell.symmetric import eis_stack
     from nakcell.eis.physical import spectrum_from_cell
 
-    s = spectrum_from_cell(cell)
+    s = spectrum_from_cell(eis_stack(cell))
     return {"f": s.frequency_Hz, "Z_cm2": s.Z_ohm * s.area_m2 * 1e4, "elements": s.elements}
 
 

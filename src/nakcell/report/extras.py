@@ -50,11 +50,15 @@ def thermo_section(ctx: Context) -> SectionResult:
 @register("eis", "Impedance of the model cells")
 def eis_section(ctx: Context) -> SectionResult:
     """Nyquist plots of the cell model's spectra (100 kHz to 10 mHz)."""
+    from nakcell.cell.symmetric import eis_stack
     from nakcell.eis.physical import spectrum_from_cell
     from nakcell.eis.report import eis_section as build
     from nakcell.plotting.interactive import nyquist_figure
 
-    cells = {"seed-nak": ctx.nak, "seed-na": ctx.na, "seed-na-sno2": ctx.na_sno2}
+    cells = {
+        name: eis_stack(c)
+        for name, c in (("seed-nak", ctx.nak), ("seed-na", ctx.na), ("seed-na-sno2", ctx.na_sno2))
+    }
     with ctx.step("eis", "model spectra of the seed cells"):
         sec = build(cells, ctx.out)
         spectra = {name: spectrum_from_cell(c) for name, c in cells.items()}
