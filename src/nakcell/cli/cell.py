@@ -69,6 +69,7 @@ def register(app: typer.Typer) -> None:
 
             plot_symmetric(res, plot, title=f"{c.name}: galvanostatic cycling")
         _emit(out[0] if len(out) == 1 and "," not in current_density else out, json_out)
+        _why(res)
 
     @app.command("ccd")
     def ccd(
@@ -130,6 +131,7 @@ def register(app: typer.Typer) -> None:
 
             plot_symmetric(res, plot, title=f"{c.name}: stepped-current CCD test", labels=[c.name])
         _emit(out, json_out)
+        _why(res)
 
     @app.command("params")
     def params(cell: CellOpt = "seed-nak", json_out: JsonOpt = False) -> None:
@@ -203,9 +205,25 @@ def _check_steps(n: int) -> None:
 
 def _emit(obj: object, json_out: bool) -> None:
     if json_out:
-        typer.echo(dumps(obj))
+        typer.echo(dumps(obj))  # full precision
         return
     rows = obj if isinstance(obj, list) else [obj]
     for r in rows:
         assert isinstance(r, dict)
-        typer.echo("  ".join(f"{k}={v}" for k, v in r.items() if not isinstance(v, dict)))
+        typer.echo("  ".join(f"{k}={human(v)}" for k, v in r.items() if not isinstance(v, dict)))
+
+
+def human(v: object) -> str:
+    """A value for people: floats to 4 significant digits (100.00000000000001 -> 100)."""
+    return f"{v:.4g}" if isinstance(v, float) else str(v)
+
+
+def _why(res: object) -> None:
+    """One line per cell that stopped early, saying why (on stderr: JSON stays parseable)."""
+    from nakcell.report.explain import stop_explanation
+
+    cells = getattr(res, "cells", [])
+    for k in range(len(getattr(res, "stop_reason", []))):
+        line = stop_explanation(res, k)
+        if line:
+            typer.echo(f"{cells[k if len(cells) > 1 else 0].name}: {line}", err=True)

@@ -250,7 +250,9 @@ def compare(
     sim: Annotated[
         Path | None, typer.Option("--sim", help="simulated trace: CSV with time_s,voltage_V")
     ] = None,
-    out: Annotated[Path | None, typer.Option("--out", help="overlay image")] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="write the overlay to this PNG (none if not given)")
+    ] = None,
 ) -> None:
     """Overlay measured and simulated voltage under the protocol read from the data."""
     import numpy as np
@@ -275,7 +277,17 @@ def compare(
         label = sim.name
     else:
         assert cell is not None
-        t_sim, v_sim = simulate_protocol(cell, protocol)
+        t_sim, v_sim = simulate_protocol(cell, protocol)  # checks the cell name first
+    if cell is not None:
+        from nakcell.analysis.cycles import cell_kind
+
+        kind = cell_kind(d)
+        if kind != "symmetric":
+            typer.echo(
+                f"nakcell: warning: {file.name} looks like a {kind} cell, not a symmetric "
+                f"(plating/stripping) cell; the symmetric model {cell} will not match it",
+                err=True,
+            )
         label = cell
     tm, vm = d.data["time_s"].to_numpy(), d.data["voltage_V"].to_numpy()
     rep = {
@@ -283,7 +295,7 @@ def compare(
         "protocol": protocol.as_dicts(),
         "comparison": compare_traces(tm, vm, np.asarray(t_sim), np.asarray(v_sim)),
     }
-    target = out or Path(file.name + ".compare.png")
-    plot_overlay(tm, vm, t_sim, v_sim, target, title=file.name, sim_label=label)
-    rep["figure"] = str(target)
+    if out is not None:  # a figure only when asked for (--out)
+        plot_overlay(tm, vm, t_sim, v_sim, out, title=file.name, sim_label=label)
+        rep["figure"] = str(out)
     typer.echo(dumps(rep))

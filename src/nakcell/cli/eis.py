@@ -249,7 +249,12 @@ def simulate_cmd(
         from nakcell.eis.plotting import plot_fit
 
         plot_fit(
-            plot, spec.frequency_Hz, spec.Z_ohm, title=spec.circuit, area_cm2=stack.area_m2 * 1e4
+            plot,
+            spec.frequency_Hz,
+            spec.Z_ohm,
+            title=spec.circuit,
+            area_cm2=stack.area_m2 * 1e4,
+            label="model",
         )
     if json:
         typer.echo(dumps(spec.to_dict()))
@@ -260,5 +265,9 @@ def simulate_cmd(
         f"ohm cm2, interface ASR {', '.join(f'{a:.4g}' for a in spec.interface_asr_ohm_cm2)}"
         " ohm cm2"
     )
+    from nakcell.eis.circuits import Circuit
+
+    c = Circuit(spec.circuit)
+    units = dict(zip(c.param_names, c.param_units, strict=True))
     for k, v in spec.elements.items():
-        typer.echo(f"  {k:8s} {v:.5g}")
+        typer.echo(f"  {k:8s} {v:.4g} {units.get(k, '')}")

@@ -201,4 +201,8 @@ def _part(
             )
         kw = {k: table.pop(k) for k in (preset_args or {}).get(preset, ()) if k in table}
         base = presets[preset](**kw)
+        if "wt_pct_K" in kw:  # the composition is the user's, not the seed's
+            base = base.with_source(
+                "x_Na", f"user input: {where}.{key}.wt_pct_K = {kw['wt_pct_K']!r}"
+            )
     return from_mapping(cls, table, where=f"{where}.{key}", base=base)
