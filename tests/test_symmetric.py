@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from nakcell.cell.symmetric import interface_asr, simulate_symmetric
+from nakcell.cell.symmetric import simulate_symmetric
 from nakcell.constants import F, R
 from nakcell.materials import get_cell, seed_na, seed_nak
 from nakcell.protocols import Galvanostatic, SteppedCCD
@@ -63,23 +63,6 @@ def test_charge_conservation_na_moved_equals_integral_i_dt_over_F():
     n_k = cell.anode.k_inventory()
     assert res.x_na_right[-1, 0] == pytest.approx((n_na0 + moved) / (n_na0 + moved + n_k), rel=1e-9)
     assert res.x_na_left[-1, 0] == pytest.approx((n_na0 - moved) / (n_na0 - moved + n_k), rel=1e-9)
-
-
-def test_no_void_growth_below_the_creep_supply_rate():
-    cell = seed_na().replace(stack_pressure=0.3e6)
-    f0 = interface_asr(cell)["contact_fraction"]
-    # creep supply at the contacts, v = A (p / f0 / 1 MPa)^n a, balances the recession
-    # i V_m / (F f0) at i_crit = F f0 v / V_m
-    a = cell.anode
-    v = a.creep_A * (cell.stack_pressure / f0 / 1e6) ** a.creep_n * a.spot_radius
-    i_crit = F * f0 * v / 23.78e-6
-    below, above = 0.5 * i_crit, 5.0 * i_crit
-    res = simulate_symmetric(
-        cell, Galvanostatic((below, above), 0.5 * H, 1 * H, v_limit=100.0), steps_per_half=60
-    )
-    assert f0 < 1.0
-    assert res.min_contact[0] >= f0 - 1e-9
-    assert res.min_contact[1] < 0.9 * f0
 
 
 def test_solid_na_loses_contact_at_high_current_liquid_alloy_does_not():

@@ -235,20 +235,7 @@ def default_ccd(cell: object) -> tuple[float, float, float, float | None]:
 
 def alloy_capacity(cell: object) -> float:
     """Charge (C/m2) one electrode can strip (or the other plate) and stay liquid."""
-    from nakcell.constants import F
-    from nakcell.materials import Cell
-
-    assert isinstance(cell, Cell)
-    a = cell.anode
-    n_na, n_k = a.na_inventory(), a.k_inventory()
-    if not 0.0 < a.x_Na < 1.0:
-        return n_na * F
-    from nakcell.thermo import liquid_range_x_Na
-
-    lo, hi = liquid_range_x_Na(cell.temperature)
-    strip = n_na - lo / (1.0 - lo) * n_k  # Na left when x_Na reaches lo
-    plate = (hi / (1.0 - hi) * n_k - n_na) if hi < 1.0 else np.inf
-    return float(max(min(strip, plate), 0.0) * F)
+    return cell.alloy_capacity()  # type: ignore[attr-defined]
 
 
 def parse_capacity(text: str) -> float:

@@ -122,6 +122,23 @@ class Cell(Sourced):
         )
         return c.with_source("interface_asr_measured", ip.source)
 
+    def alloy_capacity(self) -> float:
+        """Charge (C/m2) one electrode can strip (or the other plate) and stay liquid.
+
+        For an alloy: the Na that takes x_Na to either edge of the liquid field at the cell's
+        temperature (``nakcell.thermo.liquid_range_x_Na``); for a pure metal: its inventory.
+        """
+        a = self.anode
+        n_na, n_k = a.na_inventory(), a.k_inventory()
+        if not 0.0 < a.x_Na < 1.0:
+            return n_na * F
+        from nakcell.thermo import liquid_range_x_Na
+
+        lo, hi = liquid_range_x_Na(self.temperature)
+        strip = n_na - lo / (1.0 - lo) * n_k  # Na left when x_Na reaches lo
+        plate = (hi / (1.0 - hi) * n_k - n_na) if hi < 1.0 else math.inf
+        return float(max(min(strip, plate), 0.0) * F)
+
     def bulk_asr(self, T: float | None = None) -> float:
         """Bulk electrolyte ASR, L / sigma(T), in ohm m2."""
         return self.electrolyte.bulk_asr(self.thickness, self.temperature if T is None else T)
@@ -206,6 +223,7 @@ def load_cell(path: str | Path) -> Cell:
         [anode]
         preset = "NaK"               # Na, K or NaK
         wt_pct_K = 78
+        interphase = "Au"            # optional: a measured interface (materials/interphases.py)
         [electrolyte]
         preset = "NZSP"
         sigma_ref = "1e-3 S/cm"
@@ -226,6 +244,12 @@ def load_cell(path: str | Path) -> Cell:
     )
     electrolyte = _part(data, "electrolyte", ELECTROLYTES, Electrolyte, base.electrolyte, where)
     base = dataclasses.replace(base, anode=anode, electrolyte=electrolyte)
+    if "interphase" in data:  # a named preset (materials/interphases.py) with its source
+        name = data.pop("interphase")
+        try:
+            base = base.with_interphase(str(name), data.pop("interface_basis", None))
+        except NakcellInputError as exc:
+            raise NakcellInputError(f"{where}.interphase", exc.got, exc.expected) from None
     data.setdefault("name", p.stem)
     return from_mapping(Cell, data, where=where, base=base)
 
