@@ -64,7 +64,9 @@ class LiquidAlloyInterface(InterfaceSubmodel):
             "h_host": h_host,
             "perm": cap.host_permeability(p.r_host, p.host_eps, p.host_eps**-0.5),
             "d_app": d_app,  # diffusivity of x in the host-held liquid (Bruggeman, stagnant K)
-            "rates": lt.mode_rates(d_app, h_host),
+            "rates": (rates := lt.mode_rates(d_app, h_host)),
+            "gain": lt.mode_gain(h_host, rates),
+            "decay": {},  # exp(-lambda dt) per step length, filled on first use
         }
         if t_one is not None:
             from nakcell.thermo import liquid_range_x_Na
@@ -148,7 +150,10 @@ class LiquidAlloyInterface(InterfaceSubmodel):
         """Face composition from the diffusion modes; freeze-out; activity at the face."""
         c = self.constants(T)
         conc = self.p.host_eps / s["vm"]  # mol of alloy per m3 of host
-        s["modes"] = lt.advance_modes(s["modes"], flux, conc, c["h_host"], c["rates"], dt)
+        decay = c["decay"].get(dt)
+        if decay is None:
+            decay = c["decay"][dt] = np.exp(-c["rates"] * dt)
+        s["modes"] = lt.relax_modes(s["modes"], flux / conc, c["gain"], decay)
         off = lt.face_offset(s["modes"], flux, conc, c["h_host"], c["d_app"])
         alloy = self.p.is_alloy
         s["x_face"] = np.where(alloy, np.clip(s["x"] + off, X_MIN, 1.0), s["x"])
