@@ -32,6 +32,7 @@ from nakcell.interface.contact import (
     plastic_contact_fraction,
     young_dupre_cos_theta,
 )
+from nakcell.interface.interphase import film_for_measured
 from nakcell.interface.kinetics import bv_overpotential, charge_transfer_asr
 from nakcell.interface.penetration import flaw_grows
 from nakcell.interface.voids import advance_contact
@@ -46,6 +47,18 @@ class LiquidAlloyInterface(InterfaceSubmodel):
 
     name = "liquid alloy"
 
+    def __init__(self, params) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(params)
+        p = params
+        # film at 25 degC from the measured interface ASR at assembly (a "taken from" point)
+        T25 = np.full(p.size, 298.15)
+        x0 = p.x0.copy()
+        f0 = self.ceiling(x0, T25, self.is_liquid(x0, T25))
+        sqrt_a = np.sqrt(na_activity(x0, T25, p.is_alloy))
+        r_ct25 = R * 298.15 / (F * p.i0 * sqrt_a)
+        self.r_film25 = film_for_measured(p.r_meas, f0[None, :], r_ct25, 1.0 / p.sigma(T25), p.a)
+        self._T_key = None  # constants above were for 25 degC only
+
     def temperature_constants(self, T: np.ndarray) -> dict[str, np.ndarray]:
         from nakcell.thermo.properties import interdiffusion_NaK
 
@@ -58,7 +71,8 @@ class LiquidAlloyInterface(InterfaceSubmodel):
         out: dict[str, object] = {
             "rho": 1.0 / p.sigma(T),
             "creep0": p.cA * arr * (p.p / 1e6) ** p.cn * p.a,
-            "i0": p.i0,
+            "i0": p.i0 * p.arrhenius(T),
+            "r_film": getattr(self, "r_film25", 0.0) / p.arrhenius(T),
             "t_melt": np.where(p.x0 >= 0.5, T_MELT_NA, T_MELT_K),
             "liq_range": None,
             "h_host": h_host,
@@ -91,6 +105,11 @@ class LiquidAlloyInterface(InterfaceSubmodel):
         v0 = s["v_liq0"]
         v_pore = v0 / self.p.host_fill + self.p.host_chi * (v_liq - v0)
         return v_liq / np.maximum(v_pore, 1e-300)
+
+    def ceiling(self, x: np.ndarray, T: np.ndarray, liquid: np.ndarray) -> np.ndarray:
+        """Contact ceiling at assembly (host filled to ``host_fill``) at composition x."""
+        s: State = {"x": x, "sat": self.p.host_fill, "liquid": liquid}
+        return self.capillary(s, T)[0]
 
     def capillary(self, s: State, T: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(contact ceiling, Darcy supply velocity) of the liquid at its present filling."""
@@ -167,7 +186,8 @@ class LiquidAlloyInterface(InterfaceSubmodel):
     def overpotential(self, s, i_abs, T) -> np.ndarray:
         c = self.constants(T)
         eta = np.abs(bv_overpotential(i_abs / s["f"], c["i0"] * s["sqrt_a"], T))
-        return eta + i_abs * constriction_asr(c["rho"], self.p.a, s["f"])
+        eta_film = i_abs * c["r_film"] / s["f"]
+        return eta + eta_film + i_abs * constriction_asr(c["rho"], self.p.a, s["f"])
 
     def potential(self, s, T) -> np.ndarray:
         """-(RT/F) ln a_Na at the face composition (Nernst)."""
@@ -188,9 +208,9 @@ class LiquidAlloyInterface(InterfaceSubmodel):
         r_c = constriction_asr(c["rho"], self.p.a, s["f"])
         return {
             "charge_transfer_asr": r_ct,
-            "film_asr": np.zeros_like(r_ct),
+            "film_asr": c["r_film"] / s["f"],
             "constriction_asr": r_c,
-            "interface_asr": r_ct + r_c,
+            "interface_asr": r_ct + r_c + c["r_film"] / s["f"],
         }
 
 
