@@ -119,7 +119,7 @@ def test_fixed_capacity_steps_move_the_same_charge_each_half_cycle():
 
 
 def test_a_run_that_exhausts_an_electrode_reports_no_ccd():
-    cell = seed_nak()
+    cell = seed_nak().replace(temperature=380.0)  # all Na-K liquid: only exhaustion stops it
     # 0.5 h half-cycles: 5 mA/cm2 already moves more Na than the 10 uL loading holds
     res = simulate_symmetric(cell, SteppedCCD(5 * MA, 5 * MA, 0.5 * H, 20 * MA), steps_per_half=20)
     assert res.stop_reason[0] == "Na depleted"

@@ -67,9 +67,14 @@ class InterfaceSubmodel(ABC):
 
     # ----------------------------------------------------------------- constants
     def constants(self, T: np.ndarray) -> dict[str, np.ndarray]:
-        """T-dependent constants, cached while ``T`` is the same array object."""
+        """T-dependent constants, cached while ``T`` is the same array (object or values)."""
         if T is not self._T_key:
-            self._consts = self.temperature_constants(T)
+            key = self._T_key
+            same = (
+                isinstance(key, np.ndarray) and key.shape == np.shape(T) and np.array_equal(key, T)
+            )
+            if not same:
+                self._consts = self.temperature_constants(T)
             self._T_key = T
         return self._consts
 

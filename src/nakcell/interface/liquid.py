@@ -52,12 +52,13 @@ class LiquidAlloyInterface(InterfaceSubmodel):
         p = params
         # film at 25 degC from the measured interface ASR at assembly (a "taken from" point)
         T25 = np.full(p.size, 298.15)
-        x0 = p.x0.copy()
-        f0 = self.ceiling(x0, T25, self.is_liquid(x0, T25))
-        sqrt_a = np.sqrt(na_activity(x0, T25, p.is_alloy))
-        r_ct25 = R * 298.15 / (F * p.i0 * sqrt_a)
-        self.r_film25 = film_for_measured(p.r_meas, f0[None, :], r_ct25, 1.0 / p.sigma(T25), p.a)
-        self._T_key = None  # constants above were for 25 degC only
+        self.r_film25 = np.zeros(p.size)
+        s0 = self.init_state(T25)
+        r_ct25 = R * 298.15 / (F * p.i0 * s0["sqrt_a"])
+        self.r_film25 = film_for_measured(
+            p.r_meas, s0["f"][None, :], r_ct25, 1.0 / p.sigma(T25), p.a
+        )
+        self._consts["r_film"] = self.r_film25 / p.arrhenius(T25)
 
     def temperature_constants(self, T: np.ndarray) -> dict[str, np.ndarray]:
         p = self.p
@@ -67,7 +68,7 @@ class LiquidAlloyInterface(InterfaceSubmodel):
             "rho": 1.0 / p.sigma(T),
             "creep0": p.cA * arr * (p.p / 1e6) ** p.cn * p.a,
             "i0": p.i0 * p.arrhenius(T),
-            "r_film": getattr(self, "r_film25", 0.0) / p.arrhenius(T),
+            "r_film": self.r_film25 / p.arrhenius(T),
             "t_melt": np.where(p.x0 >= 0.5, T_MELT_NA, T_MELT_K),
             "liq_range": None if t_one is None else liquid_bounds(t_one),
             "perm": cap.host_permeability(p.r_host, p.host_eps, p.host_eps**-0.5),
