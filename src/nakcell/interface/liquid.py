@@ -70,7 +70,7 @@ class LiquidAlloyInterface(InterfaceSubmodel):
             "i0": p.i0 * p.arrhenius(T),
             "r_film": self.r_film25 / p.arrhenius(T),
             "t_melt": np.where(p.x0 >= 0.5, T_MELT_NA, T_MELT_K),
-            "liq_range": None if t_one is None else liquid_bounds(t_one),
+            "liq_range": None if t_one is None else liquid_bounds(t_one, float(p.T0.flat[0])),
             "perm": cap.host_permeability(p.r_host, p.host_eps, p.host_eps**-0.5),
         }
         out.update(self._transport(T))
@@ -225,17 +225,18 @@ class LiquidAlloyInterface(InterfaceSubmodel):
         }
 
 
-def liquid_bounds(T: float) -> tuple[float, float]:
-    """(x_lo, x_hi) of the liquid field at T (K), linear between the TDB's values at whole
-    kelvins (cached), so a heating cell costs one phase-field solve per kelvin, not per step."""
+def liquid_bounds(T: float, anchor: float = 0.0) -> tuple[float, float]:
+    """(x_lo, x_hi) of the liquid field at T (K), linear between the TDB's values on a 1 K grid
+    through ``anchor`` (cached), so an isothermal run at the anchor costs one phase-field solve
+    and a heating cell one per kelvin, not one per step."""
     from nakcell.thermo import liquid_range_x_Na
 
-    t0 = float(np.floor(T))
+    t0 = round(anchor + float(np.floor(T - anchor + 1e-9)), 6)
     lo0, hi0 = liquid_range_x_Na(t0)
-    if T == t0:
+    w = T - t0
+    if w < 1e-6:
         return lo0, hi0
     lo1, hi1 = liquid_range_x_Na(t0 + 1.0)
-    w = T - t0
     return lo0 + w * (lo1 - lo0), hi0 + w * (hi1 - hi0)
 
 
