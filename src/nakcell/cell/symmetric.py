@@ -410,7 +410,9 @@ def _metrics(run: _Run, g: _Grid, protocol: Protocol) -> dict[str, np.ndarray]:
         hysteresis = np.nanmean(hyst, axis=0) if n_pairs else np.full(n, np.nan)
         overpot = np.where(run.abs_cnt > 0, run.abs_sum / np.maximum(run.abs_cnt, 1), np.nan)
         ccd, ccd_lb = _ccd(full, protocol, n)
-        exhausted = run.reason == 3  # an electrode ran out of Na: no CCD
+        # an electrode ran out of Na, or its alloy froze out (left the liquid field): the run
+        # ended on the loading, not on a current-density failure, so no CCD
+        exhausted = (run.reason == 3) | (run.reason == 4)
         ccd = np.where(exhausted, np.nan, ccd)
         ccd_lb = ccd_lb & ~exhausted
         # ASR over the run: mean |V| / |i| weighted by the currents actually applied
@@ -440,6 +442,8 @@ def _ccd_notes(run: _Run, protocol: Protocol, ccd: np.ndarray, lb: np.ndarray) -
         i_ma = run.i_stop[k] / 10.0
         if run.reason[k] == 3:
             notes.append(f"not determined: electrode exhausted (Na depleted) at {i_ma:.3g} mA/cm2")
+        elif run.reason[k] == 4:
+            notes.append(f"not determined: alloy left the liquid field at {i_ma:.3g} mA/cm2")
         elif lb[k]:
             notes.append(f"no failure up to {protocol.levels[-1] / 10.0:.3g} mA/cm2: lower bound")
         elif np.isnan(ccd[k]):
