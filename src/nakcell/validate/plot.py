@@ -24,6 +24,20 @@ def _xerr(o: Outcome, lo_axis: float, hi_axis: float) -> tuple[float, float]:
     return max(p.value - low, 0.0), max(high - p.value, 0.0)
 
 
+def _legend(seen: set[tuple[str, str]]) -> list:
+    from matplotlib.lines import Line2D
+
+    def handle(marker: str, color: str, label: str) -> Line2D:
+        return Line2D([], [], ls="", marker=marker, color=color, mec="k", mew=0.5, label=label)
+
+    out = [handle("o", c, r) for r, c in _COLORS.items() if any(s[0] == r for s in seen)]
+    quantities = {q for _, q in seen}
+    out += [handle(m, "0.7", lab) for q, (m, lab) in _MARKERS.items() if q in quantities]
+    out.append(handle("^", "0.7", "model: no failure up to the ramp's end"))
+    out.append(handle("v", "0.7", "model: failed at the ramp's first step"))
+    return out
+
+
 def plot_validation(outcomes: Sequence[Outcome], path: str | Path) -> Path:
     """Draw model vs published for every covered point to a PNG at ``path``.
 
@@ -45,22 +59,21 @@ def plot_validation(outcomes: Sequence[Outcome], path: str | Path) -> Path:
     fig, ax = plt.subplots(figsize=(7.2, 6.4))
     ax.plot([lo_axis, hi_axis], [lo_axis, hi_axis], color="0.6", lw=0.8, ls="--", zorder=0)
     seen: set[tuple[str, str]] = set()
-    for o in shown:
+    for k, o in enumerate(shown):
         p = o.point
-        marker, qlabel = _MARKERS[p.quantity]
+        marker = _MARKERS[p.quantity][0]
         if o.bound == ">=":
             marker = "^"
         elif o.bound == "<":
             marker = "v"
         xe = _xerr(o, lo_axis, hi_axis)
-        label = f"{p.role}: {qlabel}" if (p.role, p.quantity) not in seen else None
         seen.add((p.role, p.quantity))
         ax.errorbar(
             [p.value], [o.model], xerr=[[xe[0]], [xe[1]]], fmt=marker, ms=7,
-            color=_COLORS[p.role], mec="k", mew=0.5, elinewidth=1.0, capsize=2, label=label,
+            color=_COLORS[p.role], mec="k", mew=0.5, elinewidth=1.0, capsize=2,
         )  # fmt: skip
         if o.inside_range is False:
-            ax.annotate(p.id, (p.value, o.model), fontsize=6.5, xytext=(4, 4),
+            ax.annotate(p.id, (p.value, o.model), fontsize=6.5, xytext=(4, 4 if k % 2 else -9),
                         textcoords="offset points")  # fmt: skip
     n_in = sum(1 for o in shown if o.inside_range)
     n_dec = sum(1 for o in shown if o.inside_range is not None)
@@ -70,7 +83,7 @@ def plot_validation(outcomes: Sequence[Outcome], path: str | Path) -> Path:
         title=f"nakcell validate: {n_in} of {n_dec} decided points inside the published range",
     )  # fmt: skip
     ax.grid(True, which="both", alpha=0.25)
-    ax.legend(fontsize=7, loc="upper left")
+    ax.legend(handles=_legend(seen), fontsize=7, loc="upper left")
     fig.tight_layout()
     fig.savefig(path, dpi=130)
     plt.close(fig)
