@@ -59,14 +59,52 @@ def _sno2(cell: Cell) -> Cell:
 # treatment text (regex) -> function applying the preset; the rest are not covered
 _TREATMENTS: tuple[tuple[str, Callable[[Cell], Cell]], ...] = ((r"^SnO2", _sno2),)
 
+# (treatment, metal, electrolyte) regexes -> interphase preset of nakcell.materials.interphases
+# (the measured interface resistance a paper reports for that interface), where the model has
+# such presets. A bare interface with no preset keeps the model's film-free interface.
+_INTERPHASES: tuple[tuple[str, str, str, str], ...] = (
+    (r"^bare$", r"^Na$", r"Hf2Si2PO12", "seed-Na"),
+    (r"^bare$", r"^Na-K", r"Hf2Si2PO12", "seed-NaK"),
+    (r"^bare$", r"^Na$", r"Zr|^NASICON|^not specified", "bare-NZSP"),
+    (r"^Au", r".", r".", "Au"),
+    (r"grain-boundary sealed", r".", r".", "GB-sealed"),
+    (r"^Pb/C", r".", r".", "Pb/C"),
+)
 
-def _treat(cell: Cell, treatment: str) -> tuple[Cell | None, str]:
-    if treatment == "bare":
+
+def _interphase_name(point: Point) -> str | None:
+    for treat, metal, electrolyte, name in _INTERPHASES:
+        if (
+            re.search(treat, point.treatment)
+            and re.search(metal, point.metal)
+            and re.search(electrolyte, point.electrolyte)
+        ):
+            return name
+    return None
+
+
+def _with_interphase(cell: Cell, point: Point) -> tuple[Cell, bool]:
+    """The cell with the row's interphase preset, where the model has presets (else as is)."""
+    name = _interphase_name(point)
+    if name is None or not hasattr(cell, "with_interphase"):
+        return cell, False
+    try:
+        from nakcell.materials.interphases import INTERPHASES
+    except ImportError:  # a model without interphase presets
+        return cell, False
+    if name not in INTERPHASES:
+        return cell, False
+    return cell.with_interphase(name), True
+
+
+def _treat(cell: Cell, point: Point) -> tuple[Cell | None, str]:
+    cell, has_preset = _with_interphase(cell, point)
+    if point.treatment == "bare" or has_preset:
         return cell, ""
     for pattern, fn in _TREATMENTS:
-        if re.search(pattern, treatment):
+        if re.search(pattern, point.treatment):
             return fn(cell), ""
-    return None, f"no interface preset for treatment {treatment!r}"
+    return None, f"no interface preset for treatment {point.treatment!r}"
 
 
 def build_cell(point: Point, temperature_C: float | None = None) -> tuple[Cell | None, str]:
@@ -78,7 +116,7 @@ def build_cell(point: Point, temperature_C: float | None = None) -> tuple[Cell |
     if electrolyte is None:
         return None, enote
     base = Cell(name=point.id, anode=anode, electrolyte=electrolyte)
-    cell, why = _treat(base, point.treatment)
+    cell, why = _treat(base, point)
     if cell is None:
         return None, why
     t_c = point.temperature_C if temperature_C is None else temperature_C

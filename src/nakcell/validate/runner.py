@@ -298,16 +298,27 @@ _UNIT_RE = {
 
 
 def _cites(sources: Sequence[str], p: Point) -> bool:
-    """Whether some parameter source cites this point: its DOI/arXiv id, and its value with
-    the quantity's unit (e.g. "105 ohm cm2" next to the seed's DOI)."""
+    """Whether some parameter source cites this point: its DOI/arXiv id, and its value (or its
+    published range "low-high") with the quantity's unit, e.g. "105 ohm cm2" or "0.13-0.15 eV"
+    next to the paper's id."""
     ident = p.source.split(":", 1)[1].lower()
     keys = {k for k in {ident, ident.rsplit("/", 1)[-1]} if len(k) >= 6}
-    num = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?(?:e[-+]?\d+)?)\s*(?:-\s*\d+(?:\.\d+)?\s*)?")
+    num = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?(?:e[-+]?\d+)?)\s*(?:-\s*(\d+(?:\.\d+)?)\s*)?")
     unit = re.compile(_UNIT_RE[p.quantity], re.IGNORECASE)
     for s in sources:
         if not any(k in s.lower() for k in keys):
             continue
         for m in num.finditer(s):
-            if math.isclose(float(m.group(1)), p.value, rel_tol=1e-6) and unit.match(s, m.end()):
+            if not unit.match(s, m.end()):
+                continue
+            a = float(m.group(1))
+            b = float(m.group(2)) if m.group(2) else None
+            if _same(a, p.value) or (b is not None and _same(b, p.value)):
+                return True
+            if b is not None and _same(a, p.low) and _same(b, p.high):
                 return True
     return False
+
+
+def _same(x: float, y: float | None) -> bool:
+    return y is not None and math.isclose(x, y, rel_tol=1e-6)
