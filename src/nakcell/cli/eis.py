@@ -199,9 +199,10 @@ def simulate_cmd(
     if per_decade < 1:
         raise NakcellInputError("--per-decade", per_decade, ">= 1")
     if cell is not None:
+        from nakcell.cell.symmetric import eis_stack
         from nakcell.materials import get_cell
 
-        stack = get_cell(cell).eis_stack()
+        stack = eis_stack(get_cell(cell))
     elif interface_asr is None:
         raise NakcellInputError(
             "--interface-asr", "nothing", "an ASR such as '15 ohm cm2', or --cell NAME"

@@ -84,33 +84,6 @@ class Cell(Sourced):
         """Bulk electrolyte ASR, L / sigma(T), in ohm m2."""
         return self.electrolyte.bulk_asr(self.thickness, self.temperature if T is None else T)
 
-    def eis_stack(self) -> Any:
-        """The cell as a :class:`nakcell.eis.physical.PhysicalStack` at assembly.
-
-        Bulk from L / sigma(T); each of the two interfaces from the interface physics of the
-        cell model (:func:`nakcell.cell.symmetric.interface_asr`): charge-transfer ASR at full
-        contact RT/(F i0 sqrt(a_Na)), the contact fraction f at assembly and the constriction
-        ASR. Double-layer capacitance and permittivity are the EIS module's sourced defaults.
-        """
-        from nakcell.cell.symmetric import interface_asr
-        from nakcell.eis.physical import Interface, PhysicalStack
-
-        d = interface_asr(self)
-        f = max(d["contact_fraction"], 1e-6)
-        itf = Interface(
-            asr_ct_ohm_m2=d["charge_transfer_asr"] * f,
-            contact_fraction=f,
-            asr_cstr_ohm_m2=d["constriction_asr"],
-            name=self.anode.name,
-        )
-        return PhysicalStack(
-            interfaces=(itf, itf),
-            thickness_m=self.thickness,
-            area_m2=self.area,
-            sigma_bulk_S_m=self.electrolyte.conductivity(self.temperature),
-            label=self.name,
-        )
-
     def all_sources(self) -> list[dict[str, Any]]:
         """Every parameter of the cell, its anode and its electrolyte, with sources."""
         rows = self.sources()
