@@ -179,3 +179,21 @@ def test_cli_bad_file_is_one_line_and_exit_2(tmp_path):
     p = _nakcell("validate", "--file", str(f))
     assert p.returncode == 2
     assert p.stderr.strip().count("\n") == 0 and "missing column" in p.stderr
+
+
+def test_citation_matcher_needs_id_value_and_unit():
+    """The role check: a source cites a point only with its id and its number in its unit."""
+    from nakcell.validate.runner import _cites
+
+    pts = {p.id: p for p in load_points()}
+    seed_r = "Zhao et al. 2021 (seed), doi:10.21203/rs.3.rs-223685/v1: Na, 105 ohm cm2 (SFig 9)"
+    geometry = "Zhao et al. 2021 (seed), doi:10.21203/rs.3.rs-223685/v1: pellet 1.0-1.2 mm"
+    lowack = "0.13-0.15 eV on three ceramics (Lowack et al., arXiv:2603.23340 (2026)), midpoint"
+    assert _cites([seed_r], pts["zhao2021-na-rint"])
+    assert not _cites([seed_r], pts["zhao2021-nak-rint"])  # same paper, other number
+    assert not _cites([geometry], pts["zhao2021-sno2-ccd"])  # "1.0" but in mm, not mA/cm2
+    assert not _cites(
+        [seed_r.replace("doi:10.21203/rs.3.rs-223685/v1", "")], pts["zhao2021-na-rint"]
+    )
+    assert _cites([lowack], pts["lowack2026-ea-nzsp"])  # the published range, cited as such
+    assert not _cites([lowack], pts["lowack2026-ea-sn"])  # 0.10 eV is not cited
