@@ -201,15 +201,25 @@ class _Run:
         }
 
     def stop(
-        self, t: float, new_short: np.ndarray, depleted: np.ndarray, V: np.ndarray, v_limit: float
+        self,
+        t: float,
+        new_short: np.ndarray,
+        depleted: np.ndarray,
+        V: np.ndarray,
+        v_limit: float,
+        froze: np.ndarray | bool = False,
     ) -> np.ndarray:
-        """Apply shorts and tester stops at time t; returns the cells still running."""
+        """Apply shorts and tester stops at time t; returns the cells still running.
+
+        ``froze``: an initially liquid electrode left the liquid field (stop reason 4)."""
         self.shorted |= new_short
         self.t_short = np.where(new_short, t, self.t_short)
         run = self.running
         over = run & ~new_short & (np.abs(V) > v_limit)
-        stop_now = new_short | over | (run & depleted)
-        why = np.where(new_short, 1, np.where(run & depleted, 3, np.where(over, 2, 0)))
+        frz = run & froze
+        stop_now = new_short | over | (run & depleted) | frz
+        why = np.where(new_short, 1, np.where(run & depleted, 3, np.where(frz, 4, 0)))
+        why = np.where((why == 0) & over, 2, why)
         self.reason = np.where(stop_now & (self.reason == 0), why, self.reason)
         self.t_stop = np.where(stop_now & np.isnan(self.t_stop), t, self.t_stop)
         return run & ~stop_now
@@ -296,12 +306,18 @@ def simulate_symmetric(
         run.fil += left.penetration(np.where(rs, i_abs, 0.0), eta_l, dt)
         run.fil += right.penetration(np.where(ls, i_abs, 0.0), eta_r, dt)
         short = (run.fil >= b.L) | left.short() | right.short()
+        froze: np.ndarray | bool = False
         if has_liquid:
             froze = run.running & liquid0 & np.isnan(run.t_solid)
             froze &= ~(left.get("liquid") & right.get("liquid"))
             run.t_solid = np.where(froze, t, run.t_solid)
         ok = run.stop(
-            t, run.running & short, left.exhausted() | right.exhausted(), V, protocol.v_limit
+            t,
+            run.running & short,
+            left.exhausted() | right.exhausted(),
+            V,
+            protocol.v_limit,
+            froze,
         )
         run.accumulate(h, ok, V, np.minimum(left.get("f"), right.get("f")))
         run.running = ok

@@ -47,6 +47,11 @@ class BatchParams:
     h: np.ndarray  # heat-transfer coefficient per face (W/m2K)
     metal_thickness: np.ndarray  # electrode thickness (m)
     is_alloy: np.ndarray  # bool
+    host_cos: np.ndarray  # cos(theta) of the liquid on the host
+    host_eps: np.ndarray  # host porosity
+    host_fill: np.ndarray  # liquid volume / host pore volume at assembly
+    host_chi: np.ndarray  # host compliance (share of the volume change it takes up)
+    hosted: np.ndarray  # bool: the metal sits in a porous host (rGO)
 
     @classmethod
     def of(cls, cells: Sequence[Cell], n: int) -> BatchParams:
@@ -81,6 +86,11 @@ class BatchParams:
             h=arr(lambda c: c.heat_transfer),
             metal_thickness=arr(lambda c: c.anode.thickness),
             is_alloy=arr(lambda c: 0.0 < c.anode.x_Na < 1.0).astype(bool),
+            host_cos=arr(lambda c: c.anode.host_cos_theta),
+            host_eps=arr(lambda c: c.anode.host_porosity if c.anode.host == "rGO" else 1.0),
+            host_fill=arr(lambda c: c.anode.host_fill if c.anode.host == "rGO" else 1.0),
+            host_chi=arr(lambda c: c.anode.host_compliance if c.anode.host == "rGO" else 1.0),
+            hosted=arr(lambda c: c.anode.host == "rGO").astype(bool),
         )
 
     @property

@@ -181,8 +181,8 @@ def surface_tension_NaK_array(
 
     The same equations as :func:`surface_tension_NaK`, solved for every broadcast (x, T) pair
     together by a bracketed Newton iteration on u = logit(x^S) (:func:`_butler_newton`):
-    ~10 numpy passes instead of one Brent solve per point. Agrees with the scalar solver to
-    < 1e-6 mN/m (tested).
+    ~7 iterations over all points instead of one Brent solve per point. Agrees with the scalar
+    solver within 0.01 mN/m (< 1e-6 mN/m away from x -> 0; tested).
     """
     x, t = np.broadcast_arrays(np.asarray(x_Na, dtype=float), np.asarray(T, dtype=float))
     m = model(system)
@@ -246,7 +246,7 @@ def _butler_newton(
         hp = (ap - bp - am + bm) / (2 * du)
         hp = np.where(np.isfinite(hp) & (hp > 0), hp, hp_ideal)
         step = u - h / hp
-        bad = ~((step > lo) & (step < hi))
+        bad = ~((step >= lo) & (step <= hi))  # a converged step may sit on the bracket
         u_new = np.where(bad, 0.5 * (lo + hi), step)
         if np.all(np.abs(u_new - u) < tol):
             u = u_new
