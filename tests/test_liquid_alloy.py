@@ -252,3 +252,21 @@ def test_cell_contact_at_assembly_is_the_capillary_equilibrium():
     res = _strip_30_percent([c])
     assert res.contact_left[0, 0] == pytest.approx(float(expected), rel=2e-3)
     assert float(expected) < 0.97  # partly drained host at zero pressure: below full contact
+
+
+def test_short_check_cli_prints_the_seed_verdict_and_rejects_bad_input():
+    import json
+    import subprocess
+    import sys
+
+    def run(*args):
+        cmd = [sys.executable, "-m", "nakcell.cli", "short-check", *args]
+        return subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+
+    p = run("--json")
+    assert p.returncode == 0, p.stderr
+    d = json.loads(p.stdout)
+    assert d["implies_short"] and d["total_asr_ohm_cm2"] == pytest.approx(0.32)
+    assert d["ionic_asr_ohm_cm2"] == pytest.approx(78.571, rel=1e-4)
+    bad = run("--thickness", "-1 mm")
+    assert bad.returncode == 2 and "thickness" in bad.stderr and "Traceback" not in bad.stderr

@@ -35,6 +35,7 @@ _MODULES: tuple[str, ...] = (
     "nakcell.cli.sweep",
     "nakcell.cli.atomistic",
     "nakcell.cli.validate",
+    "nakcell.cli.short",
 )
 
 

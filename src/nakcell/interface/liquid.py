@@ -32,6 +32,7 @@ from nakcell.interface.contact import (
     plastic_contact_fraction,
     young_dupre_cos_theta,
 )
+from nakcell.interface.interphase import film_for_measured
 from nakcell.interface.kinetics import bv_overpotential, charge_transfer_asr
 from nakcell.interface.penetration import flaw_grows
 from nakcell.interface.voids import advance_contact
@@ -46,6 +47,19 @@ class LiquidAlloyInterface(InterfaceSubmodel):
 
     name = "liquid alloy"
 
+    def __init__(self, params) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(params)
+        p = params
+        # film at 25 degC from the measured interface ASR at assembly (a "taken from" point)
+        T25 = np.full(p.size, 298.15)
+        self.r_film25 = np.zeros(p.size)
+        s0 = self.init_state(T25)
+        r_ct25 = R * 298.15 / (F * p.i0 * s0["sqrt_a"])
+        self.r_film25 = film_for_measured(
+            p.r_meas, s0["f"][None, :], r_ct25, 1.0 / p.sigma(T25), p.a
+        )
+        self._T_key = None  # constants above were for 25 degC only
+
     def temperature_constants(self, T: np.ndarray) -> dict[str, np.ndarray]:
         from nakcell.thermo.properties import interdiffusion_NaK
 
@@ -58,7 +72,8 @@ class LiquidAlloyInterface(InterfaceSubmodel):
         out: dict[str, object] = {
             "rho": 1.0 / p.sigma(T),
             "creep0": p.cA * arr * (p.p / 1e6) ** p.cn * p.a,
-            "i0": p.i0,
+            "i0": p.i0 * p.arrhenius(T),
+            "r_film": self.r_film25 / p.arrhenius(T),
             "t_melt": np.where(p.x0 >= 0.5, T_MELT_NA, T_MELT_K),
             "liq_range": None,
             "h_host": h_host,
@@ -162,7 +177,8 @@ class LiquidAlloyInterface(InterfaceSubmodel):
     def overpotential(self, s, i_abs, T) -> np.ndarray:
         c = self.constants(T)
         eta = np.abs(bv_overpotential(i_abs / s["f"], c["i0"] * s["sqrt_a"], T))
-        return eta + i_abs * constriction_asr(c["rho"], self.p.a, s["f"])
+        eta_film = i_abs * c["r_film"] / s["f"]
+        return eta + eta_film + i_abs * constriction_asr(c["rho"], self.p.a, s["f"])
 
     def potential(self, s, T) -> np.ndarray:
         """-(RT/F) ln a_Na at the face composition (Nernst)."""
@@ -183,9 +199,9 @@ class LiquidAlloyInterface(InterfaceSubmodel):
         r_c = constriction_asr(c["rho"], self.p.a, s["f"])
         return {
             "charge_transfer_asr": r_ct,
-            "film_asr": np.zeros_like(r_ct),
+            "film_asr": c["r_film"] / s["f"],
             "constriction_asr": r_c,
-            "interface_asr": r_ct + r_c,
+            "interface_asr": r_ct + r_c + c["r_film"] / s["f"],
         }
 
 
