@@ -75,10 +75,13 @@ def _table(rows: list[dict[str, Any]]) -> None:
     decided = [r for r in covered if r["inside_range"] is not None]
     inside = [r for r in decided if r["inside_range"]]
     sources = {r["source"] for r in rows}
+    checks = [r for r in decided if r["role"] == "check"]
     typer.echo(
         f"\n{len(rows)} points from {len(sources)} sources; model covers {len(covered)}; "
         f"decided {len(decided)}; inside the published range {len(inside)}"
         + (f" ({100 * len(inside) / len(decided):.0f} %)" if decided else "")
+        + f"; independent checks inside: {sum(1 for r in checks if r['inside_range'])} of "
+        f"{len(checks)} (role=source points agree by construction)"
     )
     typer.echo("not covered / notes:")
     for r in rows:
