@@ -77,7 +77,9 @@ def test_current_focuses_on_the_bins_that_keep_contact():
     ik = sub.split(s, np.array([10.0]), T)[:, 0]
     assert ik.mean() == pytest.approx(10.0, rel=1e-12)  # charge is conserved
     assert np.all(np.diff(s["fb"][:, 0]) >= 0) and np.all(np.diff(ik) >= 0)
-    s["fb"][0] = 1e-6  # a bin that lost its contact carries (almost) nothing
+    fb = s["fb"].copy()
+    fb[0] = 1e-6  # a bin that lost its contact carries (almost) nothing
+    s["fb"] = fb  # states are replaced, never edited in place (the submodel caches on them)
     ik2 = sub.split(s, np.array([10.0]), T)[:, 0]
     assert ik2[0] < 1e-3 and ik2[1:].mean() == pytest.approx(12.5, rel=1e-3)
 

@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from nakcell.cell.electrode import Electrode, submodel_kinds
+from nakcell.cell.electrode import Electrode, build_submodels, submodel_kinds
 from nakcell.constants import F
 from nakcell.interface.params import BatchParams
 from nakcell.materials.cells import Cell
@@ -283,7 +283,8 @@ def simulate_symmetric(
     stride = max(1, int(np.ceil(total / max_points)))
     T = b.T0.copy()
     kinds = submodel_kinds(cell_list, n)
-    left, right = Electrode(b, kinds, T), Electrode(b, kinds, T)
+    groups = build_submodels(b, kinds)  # shared by both electrodes
+    left, right = Electrode(b, kinds, T, groups), Electrode(b, kinds, T, groups)
     run = _Run(n, g.seg_dur.size)
     run.f_min = np.minimum(left.get("f"), right.get("f")).copy()
     liquid0 = left.get("liquid").copy()

@@ -58,7 +58,7 @@ class LiquidAlloyInterface(InterfaceSubmodel):
         self.r_film25 = film_for_measured(
             p.r_meas, s0["f"][None, :], r_ct25, 1.0 / p.sigma(T25), p.a
         )
-        self._T_key = None  # constants above were for 25 degC only
+        self._consts["r_film"] = self.r_film25 / p.arrhenius(T25)
 
     def temperature_constants(self, T: np.ndarray) -> dict[str, np.ndarray]:
         from nakcell.thermo.properties import interdiffusion_NaK

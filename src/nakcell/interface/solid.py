@@ -55,6 +55,10 @@ class SolidMetalInterface(InterfaceSubmodel):
         # highest contact stress: the hardness, or the local pressure itself where it exceeds
         # the hardness (the foil then yields as a whole)
         self.s_max = np.maximum(self.H, self.pk)
+        # creep exponent: one scalar when the batch shares it (fast powers), else per cell
+        cn = p.cn
+        self.n = float(cn[0]) if cn.size and np.all(cn == cn[0]) else cn
+        self.pk_n = (self.pk / MPA) ** self.n
         self.vm = np.asarray(molar_volume(p.x0), float) * np.ones(p.size)
         # film at 25 degC from the measured interface ASR at assembly (a "taken from" point)
         rho25 = 1.0 / p.sigma(np.full(p.size, 298.15))
@@ -85,11 +89,21 @@ class SolidMetalInterface(InterfaceSubmodel):
             "liquid": np.zeros(p.size, bool),
         }
 
+    def _weights(self, s: State, T: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(share g_k / mean(g), constriction ASR) of each bin, cached per contact state."""
+        c = self.constants(T)
+        key = (s["fb"], c)
+        if s.get("_wkey") is None or s["_wkey"][0] is not key[0] or s["_wkey"][1] is not c:
+            rc = constriction_asr(c["rho"], self.p.a, s["fb"])
+            g = s["fb"] / (c["r_ct"] + c["r_film"] + s["fb"] * rc)  # bin_conductance
+            s["_w"] = g / np.maximum(g.mean(axis=0), 1e-300)
+            s["_rc"] = rc
+            s["_wkey"] = key
+        return s["_w"], s["_rc"]
+
     def split(self, s: State, i_abs: np.ndarray, T: np.ndarray) -> np.ndarray:
         """Current density of each bin (K, n) per its geometric area: i g_k / mean(g)."""
-        c = self.constants(T)
-        g = bin_conductance(s["fb"], c["r_ct"], c["r_film"], c["rho"], self.p.a)
-        return i_abs[None, :] * g / np.maximum(g.mean(axis=0), 1e-300)
+        return i_abs[None, :] * self._weights(s, T)[0]
 
     def update(self, s, i_abs, strips, plates, dt, T) -> None:
         c = self.constants(T)
@@ -97,15 +111,15 @@ class SolidMetalInterface(InterfaceSubmodel):
         fb = s["fb"]
         ik = self.split(s, i_abs, T)
         sig = np.minimum(self.pk / fb, self.s_max) / MPA
-        v_s = c["creep0"] * sig**p.cn
+        v_s = c["creep0"] * np.power(sig, self.n)
         v_r = np.where(strips, ik * self.vm / (F * fb), 0.0)
         net = np.where(plates, v_s, v_s - v_r)
-        k = np.abs(net) / p.a  # df/dt = k (1 - f) (net > 0) or -k f (net < 0)
-        f_new = np.where(net >= 0, 1.0 - (1.0 - fb) * np.exp(-k * dt), fb * np.exp(-k * dt))
+        decay = np.exp(-np.abs(net) / p.a * dt)  # df/dt = k (1 - f) (net > 0) or -k f
+        f_new = np.where(net >= 0, 1.0 - (1.0 - fb) * decay, fb * decay)
         # never step across the stable creep balance f* (exists while p/f* < H)
         with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
-            f_star = (c["creep0"] * (self.pk / MPA) ** p.cn * F / (ik * self.vm)) ** (
-                1.0 / (p.cn - 1.0)
+            f_star = np.power(
+                c["creep0"] * self.pk_n * F / (ik * self.vm), 1.0 / (np.asarray(self.n) - 1.0)
             )
         stable = strips & (f_star * self.s_max >= self.pk) & (f_star < 1.0)
         cross = stable & ((fb - f_star) * (f_new - f_star) < 0)
@@ -120,13 +134,14 @@ class SolidMetalInterface(InterfaceSubmodel):
         c = self.constants(T)
         fb = s["fb"]
         eta_ct = np.abs(bv_overpotential(ik / fb, c["i0"], T))
-        eta_c = ik * constriction_asr(c["rho"], self.p.a, fb)
+        eta_c = ik * self._weights(s, T)[1]
         return eta_ct + eta_c, ik * c["r_film"] / fb
 
     def overpotential(self, s, i_abs, T) -> np.ndarray:
         """Power-weighted mean over the bins: sum_k i_k eta_k / (K i) (exact for linear bins)."""
         ik = self.split(s, i_abs, T)
         e1, e2 = self._bin_eta(s, ik, T)
+        s["_eta"] = (s["fb"], i_abs, ik, e1)  # reused by penetration in the same step
         num = np.mean(ik * (e1 + e2), axis=0)
         return np.where(i_abs > 0, num / np.maximum(i_abs, 1e-300), 0.0)
 
@@ -134,8 +149,12 @@ class SolidMetalInterface(InterfaceSubmodel):
         return np.zeros(self.p.size)
 
     def penetration(self, s, i_abs, eta, dt, T) -> np.ndarray:
-        ik = self.split(s, i_abs, T)
-        e1, _ = self._bin_eta(s, ik, T)
+        fb_seen, i_seen, ik, e1 = s.get("_eta", (None, None, None, None))
+        on = i_abs > 0
+        if fb_seen is not s["fb"] or not np.array_equal(i_seen[on], i_abs[on]):
+            ik = self.split(s, i_abs, T)
+            e1, _ = self._bin_eta(s, ik, T)
+        ik = np.where(on[None, :], ik, 0.0)
         grows = flaw_grows(e1, self.vm, self.p.c, self.p.K_IC) & (ik > 0)
         rate = np.where(grows, ik * self.vm / (F * s["fb"]), 0.0)
         return rate.max(axis=0) * dt  # the fastest filament
