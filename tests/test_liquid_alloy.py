@@ -270,3 +270,14 @@ def test_short_check_cli_prints_the_seed_verdict_and_rejects_bad_input():
     assert d["ionic_asr_ohm_cm2"] == pytest.approx(78.571, rel=1e-4)
     bad = run("--thickness", "-1 mm")
     assert bad.returncode == 2 and "thickness" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_liquid_bounds_match_the_phase_diagram_at_nodes_and_between():
+    from nakcell.interface.liquid import liquid_bounds
+
+    for t in (298.15, 305.0):
+        assert liquid_bounds(t, anchor=t) == pytest.approx(liquid_range_x_Na(t), abs=1e-12)
+    # between grid nodes (1 K apart): linear interpolation, within 1e-3 of the exact field
+    lo, hi = liquid_bounds(298.65, anchor=298.15)
+    lo_x, hi_x = liquid_range_x_Na(298.65)
+    assert lo == pytest.approx(lo_x, abs=1e-3) and hi == pytest.approx(hi_x, abs=1e-3)

@@ -290,7 +290,6 @@ def simulate_symmetric(
     liquid0 = left.get("liquid").copy()
     has_liquid = bool(np.any(kinds == "liquid"))
     bulk = b.L / b.sigma(T)
-    heat_cap, c_area = RHO_CP_PELLET * b.L, 2.0 * b.h  # two faces
     bar = _progress_bar(total) if progress else None
     t = 0.0
     for step in range(total):
@@ -327,10 +326,8 @@ def simulate_symmetric(
         )
         run.accumulate(h, ok, V, np.minimum(left.get("f"), right.get("f")))
         run.running = ok
-        if thermal:  # lumped Joule heating (irreversible heat only)
-            q = np.abs(i * (V - e_eq))
-            T_ss = b.T0 + np.where(np.isfinite(q), q, 0.0) / c_area
-            T = T_ss + (T - T_ss) * np.exp(-c_area / heat_cap * dt)
+        if thermal:
+            T = _joule_step(b, T, np.abs(i * (V - e_eq)), dt)
             left.set_temperature(T)
             right.set_temperature(T)
             bulk = b.L / b.sigma(T)
@@ -343,6 +340,14 @@ def simulate_symmetric(
     if bar is not None:
         bar.close()
     return _result(run, g, protocol, cell_list)
+
+
+def _joule_step(b: BatchParams, T: np.ndarray, q: np.ndarray, dt: float) -> np.ndarray:
+    """Lumped pellet temperature after dt: C dT/dt = q - 2 h (T - T0), exact for frozen q
+    (irreversible heat only; C = rho c_p L, convection from both faces)."""
+    c_area, heat_cap = 2.0 * b.h, RHO_CP_PELLET * b.L
+    T_ss = b.T0 + np.where(np.isfinite(q), q, 0.0) / c_area
+    return T_ss + (T - T_ss) * np.exp(-c_area / heat_cap * dt)
 
 
 def _progress_bar(total: int) -> Any:
@@ -405,7 +410,9 @@ def _metrics(run: _Run, g: _Grid, protocol: Protocol) -> dict[str, np.ndarray]:
         hysteresis = np.nanmean(hyst, axis=0) if n_pairs else np.full(n, np.nan)
         overpot = np.where(run.abs_cnt > 0, run.abs_sum / np.maximum(run.abs_cnt, 1), np.nan)
         ccd, ccd_lb = _ccd(full, protocol, n)
-        exhausted = run.reason == 3  # an electrode ran out of Na: no CCD
+        # an electrode ran out of Na, or its alloy froze out (left the liquid field): the run
+        # ended on the loading, not on a current-density failure, so no CCD
+        exhausted = (run.reason == 3) | (run.reason == 4)
         ccd = np.where(exhausted, np.nan, ccd)
         ccd_lb = ccd_lb & ~exhausted
         # ASR over the run: mean |V| / |i| weighted by the currents actually applied
@@ -435,6 +442,8 @@ def _ccd_notes(run: _Run, protocol: Protocol, ccd: np.ndarray, lb: np.ndarray) -
         i_ma = run.i_stop[k] / 10.0
         if run.reason[k] == 3:
             notes.append(f"not determined: electrode exhausted (Na depleted) at {i_ma:.3g} mA/cm2")
+        elif run.reason[k] == 4:
+            notes.append(f"not determined: alloy left the liquid field at {i_ma:.3g} mA/cm2")
         elif lb[k]:
             notes.append(f"no failure up to {protocol.levels[-1] / 10.0:.3g} mA/cm2: lower bound")
         elif np.isnan(ccd[k]):

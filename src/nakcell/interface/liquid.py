@@ -61,31 +61,43 @@ class LiquidAlloyInterface(InterfaceSubmodel):
         self._consts["r_film"] = self.r_film25 / p.arrhenius(T25)
 
     def temperature_constants(self, T: np.ndarray) -> dict[str, np.ndarray]:
-        from nakcell.thermo.properties import interdiffusion_NaK
-
         p = self.p
         arr = np.exp(-p.cQ / (R / F) * (1.0 / T - 1.0 / 298.15))
         t_one = uniform_temperature(T)
-        x0 = np.clip(p.x0, 1e-6, 1.0)
-        h_host = p.metal_thickness / (p.host_eps * p.host_fill)  # host thickness (m)
-        d_app = lt.effective_diffusivity(interdiffusion_NaK(x0, T), x0, p.host_eps) / p.host_eps
         out: dict[str, object] = {
             "rho": 1.0 / p.sigma(T),
             "creep0": p.cA * arr * (p.p / 1e6) ** p.cn * p.a,
             "i0": p.i0 * p.arrhenius(T),
             "r_film": self.r_film25 / p.arrhenius(T),
             "t_melt": np.where(p.x0 >= 0.5, T_MELT_NA, T_MELT_K),
-            "liq_range": None,
-            "h_host": h_host,
+            "liq_range": None if t_one is None else liquid_bounds(t_one, float(p.T0.flat[0])),
             "perm": cap.host_permeability(p.r_host, p.host_eps, p.host_eps**-0.5),
-            "d_app": d_app,  # diffusivity of x in the host-held liquid (Bruggeman, stagnant K)
-            "rates": lt.mode_rates(d_app, h_host),
         }
-        if t_one is not None:
-            from nakcell.thermo import liquid_range_x_Na
-
-            out["liq_range"] = liquid_range_x_Na(t_one)  # isothermal: one lookup per run
+        out.update(self._transport(T))
         return out  # type: ignore[return-value]
+
+    def _transport(self, T: np.ndarray) -> dict[str, object]:
+        """Diffusion constants of the host-held liquid, recomputed only when T has moved by
+        more than 0.5 K since the last evaluation (a heating cell; D~ changes ~1 %/K)."""
+        cached = getattr(self, "_tr", None)
+        if cached is not None and np.max(np.abs(T - cached[0])) <= 0.5:
+            return cached[1]
+        from nakcell.thermo.properties import interdiffusion_NaK
+
+        p = self.p
+        x0 = np.clip(p.x0, 1e-6, 1.0)
+        h_host = p.metal_thickness / (p.host_eps * p.host_fill)  # host thickness (m)
+        d_app = lt.effective_diffusivity(interdiffusion_NaK(x0, T), x0, p.host_eps) / p.host_eps
+        rates = lt.mode_rates(d_app, h_host)
+        tr = {
+            "h_host": h_host,
+            "d_app": d_app,  # diffusivity of x in the host-held liquid (Bruggeman, stagnant K)
+            "rates": rates,
+            "gain": lt.mode_gain(h_host, rates),
+            "decay": {},  # exp(-lambda dt) per step length, filled on first use
+        }
+        self._tr = (np.array(T, float, copy=True), tr)
+        return tr
 
     def is_liquid(self, x: np.ndarray, T: np.ndarray, x_hi: np.ndarray | None = None) -> np.ndarray:
         """Whether compositions x (or every composition in [x, x_hi]) are liquid at T."""
@@ -104,6 +116,11 @@ class LiquidAlloyInterface(InterfaceSubmodel):
         v0 = s["v_liq0"]
         v_pore = v0 / self.p.host_fill + self.p.host_chi * (v_liq - v0)
         return v_liq / np.maximum(v_pore, 1e-300)
+
+    def ceiling(self, x: np.ndarray, T: np.ndarray, liquid: np.ndarray) -> np.ndarray:
+        """Contact ceiling at assembly (host filled to ``host_fill``) at composition x."""
+        s: State = {"x": x, "sat": self.p.host_fill, "liquid": liquid}
+        return self.capillary(s, T)[0]
 
     def capillary(self, s: State, T: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(contact ceiling, Darcy supply velocity) of the liquid at its present filling."""
@@ -163,7 +180,10 @@ class LiquidAlloyInterface(InterfaceSubmodel):
         """Face composition from the diffusion modes; freeze-out; activity at the face."""
         c = self.constants(T)
         conc = self.p.host_eps / s["vm"]  # mol of alloy per m3 of host
-        s["modes"] = lt.advance_modes(s["modes"], flux, conc, c["h_host"], c["rates"], dt)
+        decay = c["decay"].get(dt)
+        if decay is None:
+            decay = c["decay"][dt] = np.exp(-c["rates"] * dt)
+        s["modes"] = lt.relax_modes(s["modes"], flux / conc, c["gain"], decay)
         off = lt.face_offset(s["modes"], flux, conc, c["h_host"], c["d_app"])
         alloy = self.p.is_alloy
         s["x_face"] = np.where(alloy, np.clip(s["x"] + off, X_MIN, 1.0), s["x"])
@@ -205,6 +225,21 @@ class LiquidAlloyInterface(InterfaceSubmodel):
         }
 
 
+def liquid_bounds(T: float, anchor: float = 0.0) -> tuple[float, float]:
+    """(x_lo, x_hi) of the liquid field at T (K), linear between the TDB's values on a 1 K grid
+    through ``anchor`` (cached), so an isothermal run at the anchor costs one phase-field solve
+    and a heating cell one per kelvin, not one per step."""
+    from nakcell.thermo import liquid_range_x_Na
+
+    t0 = round(anchor + float(np.floor(T - anchor + 1e-9)), 6)
+    lo0, hi0 = liquid_range_x_Na(t0)
+    w = T - t0
+    if w < 1e-6:
+        return lo0, hi0
+    lo1, hi1 = liquid_range_x_Na(t0 + 1.0)
+    return lo0 + w * (lo1 - lo0), hi0 + w * (hi1 - hi0)
+
+
 # ------------------------------------------------------------------ surface tension
 _XS_FINE = (1.0 - np.cos(np.pi * np.linspace(0.0, 1.0, 1601))) / 2.0
 _XS_FINE[0] = 1e-9
@@ -222,7 +257,7 @@ def surface_tension(x: np.ndarray, T: np.ndarray) -> np.ndarray:
     vectorised Butler solve of 1601 compositions per temperature)."""
     t_one = uniform_temperature(T)
     if t_one is not None:
-        xs, g = _gamma_row(t_one)
+        xs, g = _gamma_row(round(t_one, 1))  # 0.1 K: < 0.01 mN/m
         return np.interp(np.asarray(x, float), xs, g)
     return _gamma_table(x, T)
 

@@ -88,6 +88,19 @@ def mode_rates(diffusivity: ArrayLike, length: ArrayLike) -> Array:
     return mu * d / ell**2
 
 
+def mode_gain(length: ArrayLike, rates: Array) -> Array:
+    """v_k(0) / (L lambda_k) (s/m), so the steady amplitudes are -(J / c) * gain."""
+    _, v0, _ = _grid_modes()
+    ell = np.atleast_1d(np.asarray(length, float))[:, None]
+    return v0 / (ell * rates)
+
+
+def relax_modes(amps: Array, flux_over_conc: Array, gain: Array, decay: Array) -> Array:
+    """The exact update with precomputed gain and decay = exp(-lambda dt) (the hot path)."""
+    steady = -flux_over_conc[:, None] * gain
+    return steady + (amps - steady) * decay
+
+
 def advance_modes(
     amps: Array, flux: ArrayLike, conc: ArrayLike, length: ArrayLike, rates: Array, dt: float
 ) -> Array:
@@ -95,12 +108,9 @@ def advance_modes(
 
     da_k/dt = -lambda_k a_k - v_k(0) J / (c L): the flux leaves through the face cell.
     """
-    _, v0, _ = _grid_modes()
-    j = np.atleast_1d(np.asarray(flux, float))[:, None]
-    c = np.atleast_1d(np.asarray(conc, float))[:, None]
-    ell = np.atleast_1d(np.asarray(length, float))[:, None]
-    steady = -v0 * j / (c * ell * rates)
-    return steady + (amps - steady) * np.exp(-rates * dt)
+    j = np.atleast_1d(np.asarray(flux, float))
+    c = np.atleast_1d(np.asarray(conc, float))
+    return relax_modes(amps, j / c, mode_gain(length, rates), np.exp(-rates * dt))
 
 
 def face_offset(

@@ -147,9 +147,9 @@ class Anode(Sourced):
     host_porosity: float = param(
         0.97,
         "fraction",
-        "layered rGO host at 7 wt% rGO (Lin et al., Nat. Nanotechnol. 11 (2016) 626, "
-        "doi:10.1038/nnano.2016.32, abstract) is ~3 vol% carbon (rGO ~2 g/cm3 in a 0.87 g/cm3 "
-        "alloy): porosity 0.97; the seed gives no rGO fraction",
+        "7 wt% rGO as in the layered rGO host of Lin et al., Nat. Nanotechnol. 11 (2016) 626, "
+        "doi:10.1038/nnano.2016.32 (abstract), is ~3 vol% carbon in a 0.87 g/cm3 alloy "
+        "(rGO density ~2 g/cm3 assumed): porosity 0.97; the seed gives no rGO fraction",
         lo=0.0,
         hi=1.0,
         lo_open=True,

@@ -461,9 +461,10 @@ def _tester_section(path: Path | None, out: Path) -> dict[str, Any]:
 
 def _eis_section(out: Path, cells: dict[str, Cell]) -> dict[str, Any]:
     """Nyquist plots of the cell model's spectra (100 kHz to 10 mHz)."""
+    from nakcell.cell.symmetric import eis_stack
     from nakcell.eis.report import eis_section
 
-    sec = eis_section(cells, out)
+    sec = eis_section({k: eis_stack(c) for k, c in cells.items()}, out)
     return {"figure": Path(str(sec["figure"])).name, "rows": sec["rows"]}
 
 

@@ -303,8 +303,8 @@ def interdiffusion_NaK(x_Na: ArrayLike, T: ArrayLike) -> Array:
     return self_diffusion_NaK(x_Na, T) * thermodynamic_factor_NaK(x_Na, T)
 
 
-# Electrical resistivity of liquid NaK: 33.5-72.0 uOhm cm (NaK-77/78 over its liquid range;
-# lowest near room temperature), Wikipedia "Sodium-potassium alloy" infobox citing the NaK
-# handbook literature (Foust 1972). The seed's 44:56 alloy is not tabulated there; liquid
-# Na-K's excess resistivity peaks near equiatomic, so this is a lower bound of a factor ~2.
+# Electrical resistivity of liquid NaK: 33.5-72.0 uOhm cm, the range in the Wikipedia
+# "Sodium-potassium alloy" infobox (its source: the NaK handbook literature, Foust 1972); the
+# infobox gives neither grade nor temperature for the two ends, so both are used. A secondary
+# source: the primary handbook table was not reachable in this session.
 RESISTIVITY_NAK_RT = 33.5e-8  # ohm m
