@@ -143,7 +143,7 @@ def _ccd_batch(cells: Sequence[Cell], ramp: tuple[float, float, float], half_h: 
         why = res.stop_reason[k]
         ccd = float(res.ccd[k]) / 10 if np.isfinite(res.ccd[k]) else None
         failed_at = a if ccd is None else ccd + b
-        if why and ("deplet" in why or "exhaust" in why):
+        if why and any(w in why for w in ("deplet", "exhaust", "liquid field")):
             out.append((None, "", f"not determined: {why}"))
         elif why == "voltage limit" and _ohmic_cap(cell, failed_at):
             out.append((None, "", f"not determined: {_CAPPED} ({failed_at:g} mA/cm2)")
