@@ -193,6 +193,7 @@ class _Run:
         self.na_net = np.zeros(n)
         self.t_solid = np.full(n, np.nan)
         self.f_min = np.ones(n)
+        self.f_start = np.ones(n)
         self.hc_sum = np.zeros((self.n_seg, n))
         self.hc_cnt = np.zeros((self.n_seg, n))
         self.abs_sum = np.zeros(n)
@@ -287,6 +288,7 @@ def simulate_symmetric(
     left, right = Electrode(b, kinds, T, groups), Electrode(b, kinds, T, groups)
     run = _Run(n, g.seg_dur.size)
     run.f_min = np.minimum(left.get("f"), right.get("f")).copy()
+    run.f_start = run.f_min.copy()
     liquid0 = left.get("liquid").copy()
     has_liquid = bool(np.any(kinds == "liquid"))
     bulk = b.L / b.sigma(T)
@@ -451,6 +453,8 @@ def _ccd_notes(run: _Run, protocol: Protocol, ccd: np.ndarray, lb: np.ndarray) -
             notes.append(f"failed at the first level ({i_ma:.3g} mA/cm2, {why})")
         else:
             why = STOP_REASONS[run.reason[k]] or "failure"
+            if run.reason[k] == 2 and run.f_min[k] < 0.5 * run.f_start[k]:  # contact lost
+                why = f"voltage divergence from voids (contact {run.f_min[k]:.2g})"
             notes.append(f"{why} at {i_ma:.3g} mA/cm2")
     return notes
 
