@@ -28,7 +28,7 @@ def main() -> None:
     ap.add_argument("--electrolyte-layers", type=int, default=1)
     ap.add_argument("--quick", action="store_true")
     args = ap.parse_args()
-    os.environ["NAKCELL_CACHE_DIR"] = tempfile.mkdtemp(prefix="nakcell-bench-")
+    os.environ["NAKCELL_CACHE"] = tempfile.mkdtemp(prefix="nakcell-bench-")
 
     import torch
 

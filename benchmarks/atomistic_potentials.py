@@ -54,7 +54,7 @@ def measure(name: str, model) -> dict:
 
 
 def main() -> None:
-    os.environ["NAKCELL_CACHE_DIR"] = tempfile.mkdtemp(prefix="nakcell-pot-")
+    os.environ["NAKCELL_CACHE"] = tempfile.mkdtemp(prefix="nakcell-pot-")
     from nakcell.atomistic.calculators import Model, get_calculator
 
     rows = [measure("chgnet", get_calculator("chgnet"))]

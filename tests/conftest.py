@@ -30,5 +30,35 @@ def chgnet():
 @pytest.fixture()
 def tmp_cache(tmp_path, monkeypatch):
     """A fresh, empty result cache for one test."""
-    monkeypatch.setenv("NAKCELL_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("NAKCELL_CACHE", str(tmp_path / "cache"))
     return tmp_path / "cache"
+
+
+#: headless Chromium flags for the browser tests (Debian's /usr/bin/chromium; no download,
+#: no network access of its own)
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One Playwright-driven Chromium per test session (Debian's package, never downloaded)."""
+    import shutil
+
+    exe = shutil.which("chromium") or shutil.which("chromium-browser")
+    if exe is None:
+        pytest.fail("Debian's chromium is not installed: run ./install.sh --dev")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()

@@ -1,7 +1,8 @@
 """Result cache keyed by a structure hash, so a repeated request is instant.
 
-One small JSON file per result under ``$NAKCELL_CACHE_DIR/atomistic`` (default
-``$XDG_CACHE_HOME/nakcell/atomistic`` or ``~/.cache/nakcell/atomistic``). The key hashes the
+One small JSON file per result under ``$NAKCELL_CACHE/atomistic`` (default
+``$XDG_CACHE_HOME/nakcell/atomistic`` or ``~/.cache/nakcell/atomistic``; see
+:mod:`nakcell.cache`). The key hashes the
 atomic numbers, positions and cell (rounded to 1e-5 A), periodicity, fixed atoms, the model label
 and the task parameters, so a change to any of them is a new entry. Writes are atomic (temp file
 and rename); a corrupt entry is ignored and recomputed.
@@ -21,7 +22,8 @@ from typing import Any
 import numpy as np
 from ase import Atoms
 
-ENV_VAR = "NAKCELL_CACHE_DIR"
+from nakcell.cache import cache_root
+
 _CACHE_ONLY = False
 
 
@@ -47,12 +49,7 @@ def only_cached() -> bool:
 
 def cache_dir() -> Path:
     """Folder of the atomistic cache (created on first write)."""
-    root = os.environ.get(ENV_VAR)
-    if root:
-        return Path(root) / "atomistic"
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    base = Path(xdg) if xdg else Path.home() / ".cache"
-    return base / "nakcell" / "atomistic"
+    return cache_root() / "atomistic"
 
 
 def structure_key(atoms: Atoms, **params: Any) -> str:

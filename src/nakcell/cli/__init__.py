@@ -23,6 +23,7 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
+    rich_markup_mode=None,  # plain click help: no '<bool>' metavar on flags, no boxed wrapping
 )
 
 # Command modules, each with ``register(app)``. One line per family.
@@ -34,6 +35,8 @@ _MODULES: tuple[str, ...] = (
     "nakcell.cli.full",
     "nakcell.cli.sweep",
     "nakcell.cli.atomistic",
+    "nakcell.cli.webapp",  # `nakcell app` (a module named app would shadow cli.app)
+    "nakcell.cli.short",
 )
 
 

@@ -64,6 +64,8 @@ def fit_cmd(
     for p, s, r in zip(files, spectra, results, strict=True):
         assert r is not None
         d = {"file": str(p), **r.to_dict()}
+        if s.metadata.get("notes"):
+            d["notes"] = s.metadata["notes"]
         rows.append(d)
         if plot is not None:
             from nakcell.eis.plotting import plot_fit
@@ -79,8 +81,11 @@ def fit_cmd(
     if json:
         typer.echo(dumps(rows))
         return
-    for d in rows:
-        typer.echo(f"{d['file']}: chi2 = {d['chi2']:.3g}, converged = {d['success']}")
+    for d, s in zip(rows, spectra, strict=True):
+        verdict = "success" if d["success"] else f"FAILED: {d['message']}"
+        typer.echo(f"{d['file']}: chi2 = {d['chi2']:.3g}, {verdict}")
+        for note in s.metadata.get("notes", []):
+            typer.echo(f"  note: {note}")
         for n, v in d["parameters"].items():  # type: ignore[attr-defined]
             se = d["stderr"][n]  # type: ignore[index]
             extra = ""
@@ -108,12 +113,16 @@ def drt_cmd(
 
         plot_drt(plot, r, title=f"DRT of {file.name}, lambda = {r.lam:.2g}")
     if json:
-        typer.echo(dumps({"file": str(file), **r.to_dict()}))
+        typer.echo(
+            dumps({"file": str(file), "read_notes": s.metadata.get("notes", []), **r.to_dict()})
+        )
         return
     typer.echo(
         f"{file}: R_inf = {r.R_inf_ohm:.4g} ohm, R_pol = {r.R_pol_ohm:.4g} ohm, "
-        f"lambda = {r.lam:.2g}"
+        f"lambda = {r.lam:.2g} ({r.lam_method}{', AT ITS FLOOR' if r.lam_at_floor else ''})"
     )
+    for note in [*s.metadata.get("notes", []), *r.notes]:
+        typer.echo(f"  note: {note}")
     for p in r.peaks:
         typer.echo(f"  peak at {p['f_Hz']:.4g} Hz (tau {p['tau_s']:.3g} s): {p['R_ohm']:.4g} ohm")
 
@@ -138,6 +147,7 @@ def kk_cmd(
         plot_kk(plot, s.frequency_Hz, r, title=f"Lin-KK of {file.name}")
     if json:
         d = {"file": str(file), **r.to_dict(), "frequency_Hz": s.frequency_Hz.tolist()}
+        d["read_notes"] = s.metadata.get("notes", [])
         typer.echo(dumps(d))
         return
     verdict = "valid" if r.valid else "NOT valid"
@@ -145,6 +155,8 @@ def kk_cmd(
         f"{file}: {verdict} (M = {r.M}, mu = {r.mu:.3f}, residual RMS "
         f"{100 * r.rms:.3g} %, max {100 * r.max_abs:.3g} %)"
     )
+    for note in s.metadata.get("notes", []):
+        typer.echo(f"  note: {note}")
 
 
 @eis_app.command("simulate")
@@ -199,9 +211,10 @@ def simulate_cmd(
     if per_decade < 1:
         raise NakcellInputError("--per-decade", per_decade, ">= 1")
     if cell is not None:
+        from nakcell.cell.symmetric import eis_stack
         from nakcell.materials import get_cell
 
-        stack = get_cell(cell).eis_stack()
+        stack = eis_stack(get_cell(cell))
     elif interface_asr is None:
         raise NakcellInputError(
             "--interface-asr", "nothing", "an ASR such as '15 ohm cm2', or --cell NAME"
@@ -236,7 +249,12 @@ def simulate_cmd(
         from nakcell.eis.plotting import plot_fit
 
         plot_fit(
-            plot, spec.frequency_Hz, spec.Z_ohm, title=spec.circuit, area_cm2=stack.area_m2 * 1e4
+            plot,
+            spec.frequency_Hz,
+            spec.Z_ohm,
+            title=spec.circuit,
+            area_cm2=stack.area_m2 * 1e4,
+            label="model",
         )
     if json:
         typer.echo(dumps(spec.to_dict()))
@@ -247,5 +265,9 @@ def simulate_cmd(
         f"ohm cm2, interface ASR {', '.join(f'{a:.4g}' for a in spec.interface_asr_ohm_cm2)}"
         " ohm cm2"
     )
+    from nakcell.eis.circuits import Circuit
+
+    c = Circuit(spec.circuit)
+    units = dict(zip(c.param_names, c.param_units, strict=True))
     for k, v in spec.elements.items():
-        typer.echo(f"  {k:8s} {v:.5g}")
+        typer.echo(f"  {k:8s} {v:.4g} {units.get(k, '')}")

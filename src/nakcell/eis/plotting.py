@@ -27,28 +27,30 @@ def plot_fit(
     Z_fit: NDArray[np.complex128] | None = None,
     title: str = "",
     area_cm2: float | None = None,
+    label: str = "data",
 ) -> Path:
     """Nyquist (left) and Bode |Z| and phase (right) of data and, if given, the fit.
-    With ``area_cm2`` the Nyquist axes are in ohm cm2."""
+    With ``area_cm2`` both |Z| axes are in ohm cm2; ``label`` names the points ("model" for
+    a simulated spectrum)."""
     plt = _plt()
     s = area_cm2 or 1.0
     unit = "ohm cm2" if area_cm2 else "ohm"
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 4.2))
-    ax1.plot(Z.real * s, -Z.imag * s, "o", ms=3, label="data")
-    ax2.loglog(frequency_Hz, np.abs(Z), "o", ms=3, label="|Z| data")
+    ax1.plot(Z.real * s, -Z.imag * s, "o", ms=3, label=label)
+    ax2.loglog(frequency_Hz, np.abs(Z) * s, "o", ms=3, label=f"|Z| {label}")
     ax3 = ax2.twinx()
     ax3.semilogx(frequency_Hz, -np.angle(Z, deg=True), "s", ms=3, color="C2", label="-phase")
     if Z_fit is not None:
         order = np.argsort(frequency_Hz)
         ax1.plot(Z_fit.real[order] * s, -Z_fit.imag[order] * s, "-", color="C1", label="fit")
-        ax2.loglog(frequency_Hz[order], np.abs(Z_fit[order]), "-", color="C1", label="|Z| fit")
+        ax2.loglog(frequency_Hz[order], np.abs(Z_fit[order]) * s, "-", color="C1", label="|Z| fit")
         ax3.semilogx(frequency_Hz[order], -np.angle(Z_fit[order], deg=True), "-", color="C3")
     ax1.set_xlabel(f"Z' ({unit})")
     ax1.set_ylabel(f"-Z'' ({unit})")
     ax1.set_aspect("equal", adjustable="datalim")
     ax1.legend()
     ax2.set_xlabel("f (Hz)")
-    ax2.set_ylabel("|Z| (ohm)")
+    ax2.set_ylabel(f"|Z| ({unit})")
     ax3.set_ylabel("-phase (deg)")
     fig.suptitle(title)
     fig.tight_layout()

@@ -84,6 +84,18 @@ def detect_format(path: str | Path) -> str:
         return _detect_excel(p)
     text = head.decode("latin-1")
     first = text.lstrip().splitlines()[0] if text.strip() else ""
+    if "Maccor Procedure File" in text[:300]:
+        raise NakcellFileError(
+            p,
+            "a Maccor test procedure (XML): the steps to run, not measured data; read the "
+            "test's data file exported as text",
+        )
+    if first.startswith("MACCOR") and "Impedance" in first:
+        raise NakcellFileError(
+            p,
+            "a Maccor AC impedance (FRA) export: a spectrum, not a cycler time series; "
+            "the cycling data of the run are in the Maccor test file it belongs to",
+        )
     if first.startswith("Today's Date") or _looks_like_maccor(text):
         return "maccor_txt"
     from nakcell.io.arbin import looks_like_arbin_csv
@@ -108,7 +120,7 @@ def detect_format(path: str | Path) -> str:
 def _looks_like_maccor(text: str) -> bool:
     lines = text.splitlines()[:40]
     has_rec = any(ln.startswith(("Rec\t", "Rec#\t")) for ln in lines)
-    return has_rec and any("Maccor" in ln or "Cycle" in ln for ln in lines)
+    return has_rec and any("Maccor" in ln or "Cycle" in ln or "Cyc#" in ln for ln in lines)
 
 
 def _looks_binary(head: bytes) -> bool:

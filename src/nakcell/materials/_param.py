@@ -117,9 +117,11 @@ def from_mapping(cls: type, data: dict[str, Any], *, where: str, base: Any = Non
         else:
             kwargs[key] = raw
     try:
-        if base is not None:
-            return dataclasses.replace(base, **kwargs)
-        return cls(**kwargs)
+        obj = dataclasses.replace(base, **kwargs) if base is not None else cls(**kwargs)
+        for key in kwargs:  # a value the user set carries that as its source, not the default's
+            if "kind" in fields[key].metadata:
+                obj = obj.with_source(key, f"user input: {where}.{key} = {data[key]!r}")
+        return obj
     except NakcellInputError as exc:  # re-label "Class.field" as the user's "where.field"
         key = exc.parameter.split(".", 1)[-1]
         raise NakcellInputError(f"{where}.{key}", exc.got, exc.expected) from None

@@ -6,7 +6,6 @@ import functools
 import hashlib
 import json
 import math
-import os
 from pathlib import Path
 from typing import Any
 
@@ -65,7 +64,9 @@ def alloy_state(system: str, x: float, T: float, engine: str = "nakcell") -> dic
 
 
 def _cache_dir() -> Path:
-    return Path(os.environ.get("NAKCELL_CACHE", Path.home() / ".cache" / "nakcell"))
+    from nakcell.cache import cache_root
+
+    return cache_root()
 
 
 def diagram(system: str = "Na-K") -> dict[str, Any]:
