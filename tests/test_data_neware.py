@@ -498,3 +498,18 @@ def test_sim_steps_split_by_current_sign_share_the_counter(cyclers: Path) -> Non
         assert sub["step"].nunique() > 5  # split at the sign changes
         shares = sub.groupby("step")["capacity_Ah"].last().sum()
         np.testing.assert_allclose(shares, counter[rows[-1]] / 1e3, rtol=1e-9)
+
+
+def test_btsda_record_csv_cycle_capacities_match_the_file(cyclers: Path) -> None:
+    """Per cycle, the charge and discharge capacity of the tidy table (sum of each step's
+    last value) equals the file's own Chg./DChg. Cap. summed over its steps (pandas)."""
+    path = cyclers / "neware_uio.csv"
+    t = read(path).data
+    ref = pd.read_csv(path)
+    ref["blk"] = (ref["Step Index"] != ref["Step Index"].shift()).cumsum()
+    want = ref.groupby("blk").last().groupby("Cycle Index")[["Chg. Cap.(Ah)", "DChg. Cap.(Ah)"]]
+    want = want.sum()
+    ends = t.groupby("step").last()
+    for kind, col in (("charge", "Chg. Cap.(Ah)"), ("discharge", "DChg. Cap.(Ah)")):
+        got = ends[ends["step_type"] == kind].groupby("cycle")["capacity_Ah"].sum()
+        np.testing.assert_allclose(got.to_numpy(), want[col].to_numpy(), rtol=1e-9, atol=1e-12)
