@@ -64,7 +64,11 @@ def anchor(path: Path, fmt: str) -> int:
 
         data, _ = BioLogic.MPTfile(str(path), encoding="latin-1")
         return len(pd.DataFrame(data))
-    if fmt.startswith("neware"):
+    if fmt == "neware_bts_xlsx":
+        import pandas as pd
+
+        return len(pd.read_excel(path, sheet_name="record", engine="calamine"))
+    if fmt.startswith("neware_nda"):
         import NewareNDA
 
         return len(NewareNDA.read(str(path)))
@@ -229,7 +233,7 @@ def main() -> None:
         t_ours, n = _time(lambda p=path: ours(p), args.repeat)
         t_anchor, n_anchor = _time(lambda p=path, f=fmt: anchor(p, f), args.repeat)
         t_fast = float("nan")
-        if fmt.startswith("neware"):
+        if fmt in ("neware_nda", "neware_ndax"):
             t_fast = _time(lambda p=path: fastnda_read(p), args.repeat)[0]
         parse_fn, anchor_parse_fn = ours_parse(path, fmt), anchor_parse(path, fmt)
         t_parse = _time(parse_fn, args.repeat)[0] if parse_fn is not None else float("nan")
@@ -253,7 +257,7 @@ def main() -> None:
         elif n_anchor != rows:
             print(f"    anchor rows differ: {n_anchor}")
         fast = ratio >= 1 or parse_ratio >= 1 or t_anchor != t_anchor
-        if fmt.startswith("neware"):  # the goal there is fastnda
+        if fmt in ("neware_nda", "neware_ndax"):  # the goal there is fastnda
             fast = t_fast / t_ours >= 1
         met.append((path.name, fast, mem is not None and mem <= 2))
     print()

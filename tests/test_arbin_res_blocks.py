@@ -146,3 +146,37 @@ def test_arbin_csv_units_latin1_and_bad_cells(
     bad.write_bytes((head + rows.replace("3.05", "3.0x", 1)).encode("latin-1"))
     with pytest.raises(NakcellFileError, match=r"bad\.csv.*3\.0x"):
         read(bad)
+
+
+def test_beep_arbin_csv_reads_without_a_map(shared_data: Path) -> None:
+    """beep's Arbin CSV (tests/data/cyclers/public, comma-separated, no units in the
+    headers, Step_Index and Cycle_Index empty in every row) is detected as arbin_csv and
+    read without --map: time, I, V as pandas reads them; steps and cycles from the
+    current (never from the empty counters, which once gave cycle -2**63), said in meta."""
+    from nakcell.io import read
+
+    path = shared_data / "cyclers" / "public" / "beep_arbin_2017-05-09_test-TC-contact_CH33.csv"
+    d = read(path)
+    assert d.format == "arbin_csv"
+    assert "Step_Index, Cycle_Index empty" in d.meta["note"]
+    ref = pd.read_csv(path)
+    assert ref["Cycle_Index"].isna().all()
+    t = ref["Test_Time"].to_numpy()
+    np.testing.assert_allclose(d.data["time_s"], t - t[0], rtol=0, atol=1e-9)
+    np.testing.assert_array_equal(d.data["current_A"], ref["Current"])
+    np.testing.assert_array_equal(d.data["voltage_V"], ref["Voltage"])
+    assert (d.data["cycle"] >= 1).all() and (d.data["step"] >= 1).all()
+
+
+def test_arbin_csv_empty_cell_in_a_counter_is_refused(tmp_path: Path) -> None:
+    from nakcell.errors import NakcellFileError
+    from nakcell.io import read
+
+    head = "Data_Point,Test_Time(s),Step_Index,Cycle_Index,Current(A),Voltage(V)\n"
+    rows = "".join(f"{k + 1},{k}.0,1,{'' if k == 4 else 1},0.001,3.{k}\n" for k in range(8))
+    p = tmp_path / "gap.csv"
+    p.write_text(head + rows)
+    with pytest.raises(
+        NakcellFileError, match=r"gap\.csv \(data row 5\): Arbin CSV: empty cell in Cycle_Index"
+    ):
+        read(p)

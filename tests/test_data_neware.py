@@ -260,6 +260,7 @@ BTSDA = {
     "nda_v22.nda": "nda v22",
     "nda_v26_head.nda": "nda v26 (cut)",
     "new_nda_file.nda": "nda v29",
+    "SIM_head.nda": "nda v29, SIM (drive-cycle) steps, cut",
     "scrubbed_ndc2.ndax": "ndc v2",
     "21_10_7_85.ndax": "ndc v14, a row at 0 V",
     "interp-test.ndax": "ndc v14, runInfo gaps",
@@ -300,7 +301,10 @@ def test_decoder_equals_btsda_export(name: str, cyclers: Path) -> None:
         if kind in ours:  # v8 stores |capacity| only
             y = np.asarray(ours[kind])
         else:
-            y = np.abs(ours[f"charge_{kind}"]) + np.abs(ours[f"discharge_{kind}"])
+            c, d = np.abs(ours[f"charge_{kind}"]), np.abs(ours[f"discharge_{kind}"])
+            # BTSDA exports the net (charge - discharge) in a SIM step, where the current
+            # changes sign within the step; elsewhere one of the two is 0
+            y = np.where(np.asarray(ours["status"]) == 17, np.abs(c - d), c + d)
         np.testing.assert_allclose(y, x, rtol=1e-6, atol=0.51 / 3600, err_msg=kind)
     table = read(path)
     assert table.meta["reader"] == "nakcell"
@@ -473,3 +477,39 @@ def test_btsda_record_sheet_of_a_workbook_reads_as_the_csv(cyclers: Path, tmp_pa
     a, b = read(book), read(part)
     assert a.format == "neware_bts_xlsx"
     pd.testing.assert_frame_equal(a.data, b.data)
+
+
+def test_sim_steps_split_by_current_sign_share_the_counter(cyclers: Path) -> None:
+    """In a SIM (drive-cycle) step the current changes sign, so nakcell splits it into
+    charge and discharge steps; each gets its own share of Neware's step counter
+    (|charge| + |discharge| capacity, which restarts only at the instrument's step): the
+    shares of an instrument step add up to the counter at its end (before this, every
+    share repeated the counter from the instrument step's start)."""
+    path = cyclers / "SIM_head.nda"
+    dec = _decode(path)
+    table = read(path).data
+    counter = np.abs(dec["charge_capacity"]) + np.abs(dec["discharge_capacity"])
+    inst = np.asarray(dec["step"])
+    sim_steps = np.unique(inst[np.asarray(dec["status"]) == 17])
+    assert len(sim_steps) >= 1
+    for s in sim_steps:
+        rows = np.flatnonzero(inst == s)
+        sub = table.iloc[rows]
+        assert sub["step"].nunique() > 5  # split at the sign changes
+        shares = sub.groupby("step")["capacity_Ah"].last().sum()
+        np.testing.assert_allclose(shares, counter[rows[-1]] / 1e3, rtol=1e-9)
+
+
+def test_btsda_record_csv_cycle_capacities_match_the_file(cyclers: Path) -> None:
+    """Per cycle, the charge and discharge capacity of the tidy table (sum of each step's
+    last value) equals the file's own Chg./DChg. Cap. summed over its steps (pandas)."""
+    path = cyclers / "neware_uio.csv"
+    t = read(path).data
+    ref = pd.read_csv(path)
+    ref["blk"] = (ref["Step Index"] != ref["Step Index"].shift()).cumsum()
+    want = ref.groupby("blk").last().groupby("Cycle Index")[["Chg. Cap.(Ah)", "DChg. Cap.(Ah)"]]
+    want = want.sum()
+    ends = t.groupby("step").last()
+    for kind, col in (("charge", "Chg. Cap.(Ah)"), ("discharge", "DChg. Cap.(Ah)")):
+        got = ends[ends["step_type"] == kind].groupby("cycle")["capacity_Ah"].sum()
+        np.testing.assert_allclose(got.to_numpy(), want[col].to_numpy(), rtol=1e-9, atol=1e-12)

@@ -379,6 +379,29 @@ def _merge(
         del dq
     cols["time"] = time
     del time
+    if combined:  # |charge| + |discharge| per run, then one repeat (the gap fill adds |inc|)
+        for kind, (c, d) in (("capacity", ("qc", "qd")), ("energy", ("ec", "ed"))):
+            per_run = np.abs(run[c][src].astype(np.float64))
+            per_run += np.abs(run[d][src])
+            per_run *= q_scale  # -> mAh, mWh
+            a = rows(per_run)
+            if gaps:
+                a += np.abs(dq_sum if kind == "capacity" else de_sum)
+            cols[kind] = a
+    else:
+        _split_columns(cols, run, src, rows, q_scale, (dq_sum, de_sum) if gaps else None)
+    cols["voltage"] = voltage
+    cols["current"] = current
+    secs = int(run["unix"][src[0]]) + int(run["msec"][src[0]]) / 1000.0
+    cols["start_time"] = _local(datetime.fromtimestamp(secs, UTC))
+    return cols, status, lengths
+
+
+def _split_columns(
+    cols: dict[str, Any], run: dict, src: np.ndarray, rows: Any, q_scale: float, inc: Any
+) -> None:
+    """Charge and discharge capacity and energy per row (``inc``: the gap fill's capacity
+    and energy increments since the last runInfo row, or None without gaps)."""
     for name, field in (
         ("charge_capacity", "qc"),
         ("discharge_capacity", "qd"),
@@ -386,29 +409,12 @@ def _merge(
         ("discharge_energy", "ed"),
     ):
         a = rows(run[field][src].astype(np.float64) * q_scale)  # -> mAh, mWh
-        if gaps:
+        if inc is not None:
             np.abs(a, out=a)
-            inc = dq_sum if name.endswith("capacity") else de_sum
-            clip = np.negative(inc) if name.startswith("discharge") else inc.copy()
+            x = inc[0] if name.endswith("capacity") else inc[1]
+            clip = np.negative(x) if name.startswith("discharge") else x.copy()
             a += np.clip(clip, 0, None, out=clip)
-            del clip, inc
-            if name == "discharge_capacity":
-                del dq_sum
-        if combined:
-            kind = "capacity" if name.endswith("capacity") else "energy"
-            if kind in cols:
-                np.abs(cols[kind], out=cols[kind])
-                cols[kind] += np.abs(a, out=a)
-            else:
-                cols[kind] = a
-        else:
-            cols[name] = a
-        del a
-    cols["voltage"] = voltage
-    cols["current"] = current
-    secs = int(run["unix"][src[0]]) + int(run["msec"][src[0]]) / 1000.0
-    cols["start_time"] = _local(datetime.fromtimestamp(secs, UTC))
-    return cols, status, lengths
+        cols[name] = a
 
 
 def _since_last(

@@ -375,8 +375,50 @@ def read_csv(path: Path) -> CyclerData:
         for h, (base, factor) in names.items():
             x = raw.pop(h)
             cols[base] = x * factor if factor != 1.0 else x
+        empty = [c for c in ("Step_Index", "Cycle_Index") if c in cols and _blank(cols[c])]
+        if empty:  # no instrument steps/cycles: they come from the current, as for any CSV
+            return _without_counters(path, names, empty)
+        for c in ("Test_Time", "Step_Index", "Cycle_Index", "Current", "Voltage"):
+            bad = np.flatnonzero(~np.isfinite(cols[c])) if c in cols else []
+            require(
+                not len(bad),
+                path,
+                f"Arbin CSV: empty cell in {c}",
+                f"data row {int(bad[0]) + 1 if len(bad) else 0}",
+            )
         table = _to_table(cols, path)
     return CyclerData(table, "arbin_csv", str(path), {"instrument": "Arbin"})
+
+
+def _blank(x: np.ndarray) -> bool:
+    return bool(np.isnan(x).all())
+
+
+def _without_counters(
+    path: Path, names: dict[str, tuple[str, float]], empty: list[str]
+) -> CyclerData:
+    """An Arbin CSV whose step or cycle column is empty throughout: read with the generic
+    CSV reader on its time, current and voltage columns (steps and cycles from the
+    current's sign), and say so in the metadata."""
+    from nakcell.io.generic import read_csv as generic
+
+    header = {base: h for h, (base, _) in names.items()}
+    unit = {"Current": "A", "Voltage": "V", "Test_Time": "s"}
+    mapping = {}
+    for key, base in (("time_s", "Test_Time"), ("current_A", "Current"), ("voltage_V", "Voltage")):
+        require(base in header, path, f"Arbin CSV without a {base} column")
+        factor = names[header[base]][1]
+        u = unit[base] if factor == 1.0 else "m" + unit[base]
+        mapping[key] = f"{header[base]}:{u}"
+    out = generic(path, mapping=mapping)
+    out.meta.update(
+        {
+            "instrument": "Arbin",
+            "note": f"{', '.join(empty)} empty in the file: steps and "
+            "cycles from the current's sign",
+        }
+    )
+    return CyclerData(out.data, "arbin_csv", str(path), out.meta)
 
 
 def _csv_columns(path: Path, sep: str, decimal: str, use: list[str]) -> dict[str, np.ndarray]:

@@ -26,6 +26,8 @@ FORMATS: dict[str, str] = {
     "csv": "nakcell.io.generic:read_csv",
 }
 
+#: text tables with their own reader that a ``mapping`` hands to the generic CSV reader
+_TEXT_TABLES = frozenset({"arbin_csv", "neware_bts_csv"})
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ACCESS = b"\x00\x01\x00\x00Standard Jet DB"
 _ACCESS_2007 = b"\x00\x01\x00\x00Standard ACE DB"
@@ -45,6 +47,8 @@ def read(
     if not p.is_file():
         raise NakcellFileError(p, "no such file")
     fmt = format or detect_format(p)
+    if mapping and format is None and fmt in _TEXT_TABLES:
+        fmt = "csv"  # an explicit column mapping is the user's reading of the table
     if fmt not in FORMATS:
         raise NakcellFileError(p, f"unknown format {fmt!r}; known: {', '.join(FORMATS)}")
     reader = _load(FORMATS[fmt])

@@ -43,8 +43,10 @@ from nakcell.io.table import (
     CyclerData,
     build_table,
     run_lengths,
+    step_capacity_from_cumulative,
     step_starts,
     step_type_from_current,
+    steps_and_starts,
 )
 
 __all__ = ["STATUS_NAMES", "decode_nda", "decode_ndax", "read_nda", "read_ndax"]
@@ -120,16 +122,23 @@ def _table_from_columns(cols: dict[str, Any]) -> Any:
     del rest
     step_id = cols.pop("step")
     time_s = _test_time(cols.pop("time"), step_id)
-    cap = cols.pop("capacity")
+    # Neware's counters restart at each instrument step; a step nakcell splits further
+    # (the current changes sign inside a SIM or pulse step) gets its own share of them
+    step, starts = steps_and_starts([step_id], st)
+    resets = np.empty(len(step_id), dtype=bool)
+    resets[:1] = True
+    np.not_equal(step_id[1:], step_id[:-1], out=resets[1:])
+    cap = step_capacity_from_cumulative(cols.pop("capacity"), step, resets, starts=starts)
     cap *= 1e-3
-    en = cols.pop("energy")
+    en = step_capacity_from_cumulative(cols.pop("energy"), step, resets, starts=starts)
     en *= 1e-3
+    del resets, starts
     return build_table(
         time_s=time_s,
         current_A=current,
         voltage_V=cols.pop("voltage"),
         cycle=cols.pop("cycle"),
-        instrument_step=step_id,
+        step=step,
         step_type=st,
         capacity_Ah=cap,
         energy_Wh=en,
