@@ -61,7 +61,12 @@ class Batch:
                 self._cache["cells"] = [base] * self.n
             else:
                 cols = np.column_stack([self.values[k] for k in keys])
-                self._cache["cells"] = [apply_point(base, keys, row) for row in cols]
+                first = apply_point(base, keys, cols[0])
+                if any(k in _RULE_KEYS for k in keys):
+                    rest = [apply_point(base, keys, row) for row in cols[1:]]
+                else:
+                    rest = [_clone(first, keys, row) for row in cols[1:]]
+                self._cache["cells"] = [first, *rest]
         return self._cache["cells"]
 
     def interface(self) -> dict[str, np.ndarray]:
@@ -93,6 +98,32 @@ class Batch:
                 max_points=100000,
             )
         return self._cache[key]
+
+
+_RULE_KEYS = frozenset({"anode.wt_pct_K", "anode.W_adh"})
+
+
+def _copy(obj: Any, changes: dict[str, float]) -> Any:
+    new = object.__new__(type(obj))
+    new.__dict__.update(obj.__dict__)
+    new.__dict__.update(changes)
+    return new
+
+
+def _clone(cell: Cell, keys: Sequence[str], row: np.ndarray) -> Cell:
+    """``cell`` with ``keys`` set to ``row`` (SI), without re-validation (see module doc)."""
+    top: dict[str, float] = {}
+    parts: dict[str, dict[str, float]] = {"anode": {}, "electrolyte": {}}
+    for k, v in zip(keys, row, strict=True):
+        head, _, leaf = k.partition(".")
+        if leaf:
+            parts[head][leaf] = float(v)
+        else:
+            top[k] = float(v)
+    for head, ch in parts.items():
+        if ch:
+            top[head] = _copy(getattr(cell, head), ch)  # type: ignore[assignment]
+    return _copy(cell, top)
 
 
 def eis_impedance(b: Batch, freq: np.ndarray) -> np.ndarray:
