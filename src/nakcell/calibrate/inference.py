@@ -149,17 +149,26 @@ def initial_walkers(
     n: int,
     rng: np.random.Generator,
 ) -> np.ndarray:
-    """Starting walkers: prior draws resampled by their posterior weight (one batched call)
-    when those weights keep an effective sample size >= n (then parameters the data do not
-    constrain start spread over their prior, as they should); else a ball at the MAP."""
+    """Starting walkers: prior draws resampled by their posterior weight (one batched call;
+    sampling-importance-resampling), so parameters the data do not constrain start spread
+    over their prior. When the weights' effective size is below ``n``, draws are taken with
+    replacement and jittered by 1 % of the prior width; with no usable draw, a ball at the MAP.
+    """
     lp = logp(prior_draws)
     ok = np.isfinite(lp)
-    if ok.sum() >= n:
+    if ok.sum() >= 2:
         w = np.exp(lp[ok] - lp[ok].max())
         w /= w.sum()
-        if 1.0 / np.sum(w * w) >= n:
-            idx = rng.choice(int(ok.sum()), size=n, replace=False, p=w)
-            return prior_draws[ok][idx]
+        ess_w = 1.0 / np.sum(w * w)
+        pool = prior_draws[ok]
+        if ess_w >= n:
+            return pool[rng.choice(len(pool), size=n, replace=False, p=w)]
+        if ess_w >= 4:
+            p = pool[rng.choice(len(pool), size=n, replace=True, p=w)]
+            width = bounds[:, 1] - bounds[:, 0]
+            p = p + 0.01 * width * rng.standard_normal(p.shape)
+            eps = 1e-9 * width
+            return np.clip(p, bounds[:, 0] + eps, bounds[:, 1] - eps)
     return initial_ball(y_map, bounds, n, rng)
 
 
@@ -192,12 +201,17 @@ def sample_many(
     rng: np.random.Generator,
     *,
     a: float = 2.0,
+    de_every: int = 0,
 ) -> tuple[np.ndarray, float]:
-    """Stretch-move sampling of K independent posteriors in lockstep.
+    """Ensemble sampling of K independent posteriors in lockstep.
 
     ``p0`` (K, W, d); ``logp`` takes (K*W/2, d) rows ordered by ensemble and returns their
     log densities (each row is evaluated under its own ensemble's posterior, which the
-    caller arranges). Returns chains (steps, K, W, d) and the mean acceptance.
+    caller arranges). Moves: the stretch move (Goodman & Weare 2010); with ``de_every`` = m,
+    every m-th step is a differential-evolution move instead (ter Braak 2006, as emcee's
+    ``DEMove``: y = x + g (x_a - x_b) + 1e-5 e, g ~ N(2.38 / sqrt(2 d), 1e-5), a and b from the
+    complementary half). Each move leaves the target invariant, so their alternation does.
+    Returns chains (steps, K, W, d) and the mean acceptance.
     """
     K, W, d = p0.shape
     half = W // 2
@@ -205,19 +219,31 @@ def sample_many(
     lp = logp(pos.reshape(K * W, d)).reshape(K, W)
     chain = np.empty((n_steps, K, W, d))
     acc = 0.0
+    g0 = 2.38 / math.sqrt(2 * d)
     for s in range(n_steps):
+        de = de_every > 0 and s % de_every == de_every - 1
         for first in (True, False):
             act = slice(0, half) if first else slice(half, W)
             oth = slice(half, W) if first else slice(0, half)
             x = pos[:, act]
             comp = pos[:, oth]
-            nh = x.shape[1]
-            z = ((a - 1.0) * rng.random((K, nh)) + 1.0) ** 2 / a
-            pick = rng.integers(0, comp.shape[1], (K, nh))
-            xc = np.take_along_axis(comp, pick[..., None], axis=1)
-            y = xc + z[..., None] * (x - xc)
+            nh, nc = x.shape[1], comp.shape[1]
+            if de:
+                ia = rng.integers(0, nc, (K, nh))
+                ib = (ia + rng.integers(1, nc, (K, nh))) % nc
+                xa = np.take_along_axis(comp, ia[..., None], axis=1)
+                xb = np.take_along_axis(comp, ib[..., None], axis=1)
+                g = g0 * (1 + 1e-5 * rng.standard_normal((K, nh, 1)))
+                y = x + g * (xa - xb) + 1e-5 * rng.standard_normal(x.shape)
+                log_jac = np.zeros((K, nh))
+            else:
+                z = ((a - 1.0) * rng.random((K, nh)) + 1.0) ** 2 / a
+                pick = rng.integers(0, nc, (K, nh))
+                xc = np.take_along_axis(comp, pick[..., None], axis=1)
+                y = xc + z[..., None] * (x - xc)
+                log_jac = (d - 1) * np.log(z)
             lpy = logp(y.reshape(K * nh, d)).reshape(K, nh)
-            log_r = (d - 1) * np.log(z) + lpy - lp[:, act]
+            log_r = log_jac + lpy - lp[:, act]
             ok = np.log(rng.random((K, nh))) < log_r
             pos[:, act] = np.where(ok[..., None], y, x)
             lp[:, act] = np.where(ok, lpy, lp[:, act])
@@ -262,7 +288,9 @@ def ess(chain: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     import emcee
 
     steps, W, _ = chain.shape
-    tau = emcee.autocorr.integrated_time(chain, quiet=True, tol=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        tau = emcee.autocorr.integrated_time(chain, quiet=True, tol=0)
+    tau = np.where(np.isfinite(tau), tau, steps)
     tau = np.maximum(np.asarray(tau, float), 1.0)
     return steps * W / tau, tau
 
@@ -307,6 +335,7 @@ class RunInfo:
     map_logp: float
     seconds: float
     evaluations: int
+    cpu_seconds: float = math.nan  # process time (the cores are shared on CI machines)
 
 
 def run_posterior(
@@ -320,11 +349,13 @@ def run_posterior(
     seed: int = 0,
     progress: Callable[[str], None] | None = None,
     de_maxiter: int = 40,
+    de_every: int = 2,
 ) -> RunInfo:
     """MAP by differential evolution; then ``ensembles`` independent stretch-move ensembles
     (``walkers`` in all) in lockstep, in chunks, until R-hat across ensembles < 1.01 and the
     summed ESS >= ``target_ess`` over the last 3/4 of the chain (or ``max_steps``)."""
     t0 = time.perf_counter()
+    c0 = time.process_time()
     n_eval = 0
 
     def logp(y: np.ndarray) -> np.ndarray:
@@ -335,7 +366,10 @@ def run_posterior(
     bounds = problem.bounds()
     y_map, lp_map = point_estimate(logp, bounds, seed=seed, maxiter=de_maxiter)
     if progress:
-        progress(f"point estimate: log posterior {lp_map:.2f} after {n_eval} evaluations")
+        progress(
+            f"point estimate: log posterior {lp_map:.2f} after {n_eval} evaluations, "
+            f"{time.perf_counter() - t0:.1f} s"
+        )
     rng = np.random.default_rng(seed)
     K = ensembles
     W = max(2 * problem.ndim + 2, walkers // K)
@@ -348,7 +382,7 @@ def run_posterior(
     accs: list[float] = []
     diag: dict[str, object] = {}
     while True:
-        ch, acc = sample_many(logp, pos, chunk, rng)
+        ch, acc = sample_many(logp, pos, chunk, rng, de_every=de_every)
         parts.append(ch)
         accs.append(acc)
         pos = ch[-1]
@@ -358,7 +392,8 @@ def run_posterior(
         if progress:
             progress(
                 f"step {full.shape[0]}: R-hat {diag['max_rhat']:.4f}, ESS {diag['min_ess']:.0f}, "
-                f"acceptance {diag['acceptance']:.2f}, {time.perf_counter() - t0:.1f} s"
+                f"acceptance {diag['acceptance']:.2f}, {time.perf_counter() - t0:.1f} s "
+                f"(CPU {time.process_time() - c0:.1f} s)"
             )
         done = diag["max_rhat"] < 1.01 and diag["min_ess"] >= target_ess  # type: ignore[operator]
         if done or full.shape[0] >= max_steps:
@@ -374,6 +409,7 @@ def run_posterior(
         map_logp=lp_map,
         seconds=time.perf_counter() - t0,
         evaluations=n_eval,
+        cpu_seconds=time.process_time() - c0,
     )
 
 

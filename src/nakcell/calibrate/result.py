@@ -84,6 +84,7 @@ class Calibration:
         d = dict(self.run.diagnostics)
         d.update(
             seconds=self.run.seconds,
+            cpu_seconds=self.run.cpu_seconds,
             evaluations=self.run.evaluations,
             ms_per_evaluation=1e3 * self.run.seconds / max(self.run.evaluations, 1),
             map_log_posterior=self.run.map_logp,
