@@ -68,9 +68,9 @@ _QUANTITIES = {
     "r_int": ("area_resistance", "per-electrode interface ASR at assembly"),
     "r_bulk": ("area_resistance", "electrolyte bulk ASR L / sigma(T)"),
     "r_total": ("area_resistance", "R_bulk + 2 R_int"),
-    "eta": ("voltage", "mean |V| over one galvanostatic cycle at the given current"),
-    "overpotential": ("voltage", "mean |V| over one galvanostatic cycle at the given current"),
-    "hysteresis": ("voltage", "V(+) - V(-) over one galvanostatic cycle at the given current"),
+    "eta": ("voltage", "mean |V| over one 2 x 0.5 h galvanostatic cycle at the current"),
+    "overpotential": ("voltage", "mean |V| over one 2 x 0.5 h galvanostatic cycle"),
+    "hysteresis": ("voltage", "V(+) - V(-) over one 2 x 0.5 h galvanostatic cycle"),
 }
 _SCALAR = re.compile(
     r"^\s*(?P<q>[A-Za-z_]+)\s*=\s*(?P<v>[-+]?[0-9.]+(?:[eE][-+]?\d+)?)\s*"
@@ -89,6 +89,7 @@ class Scalar(Observation):
     quantity: str = "r_int"
     sigma: float = 1.0
     current: float | None = None  # A/m2, for eta / hysteresis
+    half_cycle: float = 1800.0  # s, for eta / hysteresis: one cycle of 2 x 0.5 h (assumption)
     _protocol: Any = None
 
     def predict(self, b: Batch) -> np.ndarray:
@@ -107,7 +108,9 @@ class Scalar(Observation):
             from nakcell.protocols import Galvanostatic
 
             self._protocol = Galvanostatic(
-                current_density=float(self.current or 0.0), half_cycle=3600.0, duration=7200.0
+                current_density=float(self.current or 0.0),
+                half_cycle=self.half_cycle,
+                duration=2 * self.half_cycle,
             )
         return self._protocol
 
