@@ -206,10 +206,14 @@ class Trace(Observation):
     seg_current: np.ndarray = field(default_factory=lambda: np.zeros(0))  # A/m2
     robust: bool = False
     sigma: float = 0.0  # fixed noise (V) when no noise prior is sampled
+    points: np.ndarray | None = None  # "points" mode: the data are V at these times (s)
 
     def predict(self, b: Batch) -> np.ndarray:
         res = b.simulate(self.protocol)
-        v = res.halfcycle_mean_v[self.seg_index].T  # (n, m)
+        if self.points is not None:
+            v = _interp_columns(self.points, res.t, res.voltage)  # (n, m)
+        else:
+            v = res.halfcycle_mean_v[self.seg_index].T  # (n, m)
         return np.where(np.isfinite(v), v, 10.0)  # stopped early: far off
 
     def loglike(self, pred: np.ndarray, scale: np.ndarray | None) -> np.ndarray:
@@ -219,10 +223,25 @@ class Trace(Observation):
         return fn(pred - self.data[None, :], sd)
 
 
+def _interp_columns(tq: np.ndarray, t: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """Linear interpolation of each column of v (m, n) on the shared grid t at times tq."""
+    k = np.clip(np.searchsorted(t, tq) - 1, 0, t.size - 2)
+    w = np.clip((tq - t[k]) / np.maximum(t[k + 1] - t[k], 1e-300), 0.0, 1.0)
+    return (v[k] * (1 - w)[:, None] + v[k + 1] * w[:, None]).T
+
+
 def trace_from_file(
-    path: str | Path, area_m2: float, *, robust: bool = False, max_segments: int = 400
+    path: str | Path,
+    area_m2: float,
+    *,
+    robust: bool = False,
+    max_segments: int = 400,
+    n_points: int = 120,
 ) -> Trace:
-    """Read a tester file with :mod:`nakcell.io` and keep its constant-current segments."""
+    """Read a tester file with :mod:`nakcell.io` and keep its constant-current segments.
+
+    With 4 or more such segments the data are their mean voltages; with fewer, the voltage
+    at up to ``n_points`` times spread over them ("points" mode, model interpolated)."""
     import nakcell.io as nio
     from nakcell.analysis.compare import extract_protocol
     from nakcell.protocols import StepSequence
@@ -262,6 +281,17 @@ def trace_from_file(
     seq = StepSequence(tuple(durs), tuple(curs), v_limit=1e3)
     label = Path(path).name
     v = np.array(means)
+    points = None
+    if len(idx) < 4:  # too few segments: use the time-resolved voltage within them
+        starts = np.concatenate([[0.0], np.cumsum(durs)])
+        keep = np.zeros(t_df.size, bool)
+        for k in idx:
+            keep |= (t_df - t0 > starts[k]) & (t_df - t0 <= starts[k + 1])
+        sel_i = np.flatnonzero(keep & np.isfinite(v_df))
+        sel_i = sel_i[np.linspace(0, sel_i.size - 1, min(n_points, sel_i.size)).astype(int)]
+        points = t_df[sel_i] - t0
+        v = v_df[sel_i]
+        mids = list(points)
     hi = max(0.5, 2 * float(np.nanmax(np.abs(v))))
     return Trace(
         label=label,
@@ -274,6 +304,7 @@ def trace_from_file(
         seg_time=np.array(mids),
         seg_current=np.array([curs[k] for k in idx]),
         robust=robust,
+        points=points,
     )
 
 

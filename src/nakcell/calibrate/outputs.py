@@ -173,20 +173,24 @@ def predictive_plot(cal: Calibration, path: Path) -> Path:
 def _panel(ax: Any, o: Any, b: dict[str, Any]) -> None:
     kind = o.__class__.__name__
     q, qn, data = b["q"], b["qn"], b["data"]
-    if kind == "Spectrum":
+    if kind == "Spectrum":  # Bode-style: Z' and -Z'' against frequency, log-log
         m = data.size // 2
-        ax.fill_between(
-            q[1][:m], -qn[0][m:], -qn[1][m:], color="C1", alpha=0.2, label="95 % + noise"
-        )
-        ax.plot(q[1][:m], -q[1][m:], "-", color="C1", label="posterior median")
-        ax.plot(data[:m], -data[m:], "o", ms=3, color="k", label="data")
-        ax.set_xlabel("Z' (ohm)")
-        ax.set_ylabel("-Z'' (ohm)")
+        f = o.freq
+        for part, sl, sign, c in (("Z'", slice(0, m), 1, "C0"), ("-Z''", slice(m, None), -1, "C1")):
+            lo, hi = sorted((sign * qn[0][sl], sign * qn[1][sl]), key=lambda a: a[0])
+            ax.fill_between(f, np.maximum(lo, 1e-12), np.maximum(hi, 1e-12), color=c, alpha=0.2)
+            ax.plot(f, np.maximum(sign * q[1][sl], 1e-12), "-", color=c, label=f"{part} model")
+            ax.plot(f, sign * data[sl], "o", ms=3, color=c, mec="k", label=f"{part} data")
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_xlabel("frequency (Hz)")
+        ax.set_ylabel("ohm (band: 95 % + noise)")
     elif kind == "Trace":
         t = o.seg_time / 3600.0
         ax.fill_between(t, 1e3 * qn[0], 1e3 * qn[1], color="C1", alpha=0.2, label="95 % + noise")
         ax.fill_between(t, 1e3 * q[0], 1e3 * q[2], color="C1", alpha=0.5, label="95 % model")
-        ax.plot(t, 1e3 * data, "o", ms=3, color="k", label="data (segment means)")
+        what = "data" if o.points is not None else "data (segment means)"
+        ax.plot(t, 1e3 * data, "o", ms=3, color="k", label=what)
         ax.set_xlabel("time (h)")
         ax.set_ylabel("mean voltage (mV)")
     else:
