@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from nakcell.errors import NakcellFileError
-from nakcell.io import COLUMNS, CyclerData, neware, read
+from nakcell.io import COLUMNS, CyclerData, _neware_common, _neware_ndc, neware, read
 
 NEWARE = [
     "2-1-6_61[07005012].nda",  # v130, BTS 9.0 records
@@ -78,7 +78,7 @@ def test_columns_grow_past_a_short_size_estimate(
 ) -> None:
     """The .ndax columns are preallocated from each member's size in the zip directory;
     with an estimate of one page they must grow and still give NewareNDA's columns."""
-    monkeypatch.setattr(neware, "_n_pages", lambda zf, member: 1)
+    monkeypatch.setattr(_neware_ndc, "_n_pages", lambda zf, member, page=4096: 1)
     _assert_equal_newarenda(cyclers / name)
 
 
@@ -97,7 +97,7 @@ def test_nda_rows_picked_and_deduplicated(
     b[1024 + 2000 * size : 1024 + 2001 * size] = raw[1024 + 1000 * size : 1024 + 1001 * size]
     path = tmp_path / name
     path.write_bytes(bytes(b))
-    monkeypatch.setattr(neware, "_BLOCK", 1000)
+    monkeypatch.setattr(_neware_common, "_BLOCK", 1000)
     _assert_equal_newarenda(path)
 
 
@@ -250,3 +250,104 @@ def test_malformed_ndax_testinfo_gives_no_channel(cyclers: Path, tmp_path: Path)
     assert "channel" not in out.meta and "procedure" not in out.meta
     assert read(src).meta["channel"] == "7"  # the intact file's TestInfo ChlID="7"
     assert out.n_points == read(src).n_points
+
+
+# ------------------------------------------------ every version against Neware's own export
+
+# file -> what it exercises; each has neware_ref/<stem>.parquet, Neware BTSDA's export of it
+BTSDA = {
+    "nda_v8.nda": "nda v8",
+    "nda_v22.nda": "nda v22",
+    "nda_v26_head.nda": "nda v26 (cut)",
+    "new_nda_file.nda": "nda v29",
+    "scrubbed_ndc2.ndax": "ndc v2",
+    "21_10_7_85.ndax": "ndc v14, a row at 0 V",
+    "interp-test.ndax": "ndc v14, runInfo gaps",
+    "Unit27_Example_Data_File.ndax": "ndc v14 + aux",
+    "Unit27_Example_Corrupt.ndax": "ndc v14, bad TestInfo.xml",
+    "nw4-120-1-6-53.ndax": "ndc v14",
+    "46_1_5_60_bts16.ndax": "ndc v16",
+    "TESTCELL0001-Test_Data_Collection_Ndc17.ndax": "ndc v17 + aux",
+}
+
+
+def _btsda(cyclers: Path, name: str) -> pd.DataFrame:
+    pl = pytest.importorskip("polars")
+    return pl.read_parquet(cyclers / "neware_ref" / f"{name.split('.')[0]}.parquet").to_pandas()
+
+
+@pytest.mark.parametrize("name", list(BTSDA))
+def test_decoder_equals_btsda_export(name: str, cyclers: Path) -> None:
+    """nakcell's own decoder (no fallback) gives the rows, steps, cycles, states, V, I,
+    step time, test time, capacity and energy of Neware's BTSDA export of the same file,
+    to the export's resolution: 0.1 mV, 1 uA, 1 mA s and 1 mW s (half a unit, as the
+    export rounds), or 1e-6 relative (its float32 columns)."""
+    path = cyclers / name
+    ref = _btsda(cyclers, name)
+    ours = _decode(path)
+    assert len(ours["time"]) == len(ref) > 0
+    np.testing.assert_array_equal(ours["step"], ref["Step Count"].to_numpy())
+    np.testing.assert_array_equal(ours["step_index"], ref["Step Index"].to_numpy())
+    np.testing.assert_array_equal(ours["cycle"], ref["Cycle Index"].to_numpy())
+    names = np.array([neware.STATUS_NAMES[s].replace("_", " ") for s in ours["status"]])
+    assert (names == ref["Step Type"].astype(str).to_numpy()).all()
+    np.testing.assert_allclose(ours["voltage"], ref["Voltage(mV)"] / 1e3, rtol=0, atol=6e-5)
+    i_ref = ref["Current(uA)"].to_numpy(np.float64) / 1e3  # mA
+    np.testing.assert_allclose(ours["current"], i_ref, rtol=1e-6, atol=0.51e-3)
+    np.testing.assert_allclose(ours["time"], ref["Time"], rtol=0, atol=1e-3)
+    for kind, col in (("capacity", "Capacity(mAs)"), ("energy", "Energy(mWs)")):
+        x = np.abs(ref[col].to_numpy(np.float64)) / 3600  # mAh, mWh
+        if kind in ours:  # v8 stores |capacity| only
+            y = np.asarray(ours[kind])
+        else:
+            y = np.abs(ours[f"charge_{kind}"]) + np.abs(ours[f"discharge_{kind}"])
+        np.testing.assert_allclose(y, x, rtol=1e-6, atol=0.51 / 3600, err_msg=kind)
+    table = read(path)
+    assert table.meta["reader"] == "nakcell"
+    np.testing.assert_allclose(table.data["time_s"], ref["Total Time"], rtol=1e-9, atol=1e-3)
+
+
+@pytest.mark.parametrize("name", list(BTSDA))
+def test_decoder_equals_fastnda(name: str, cyclers: Path) -> None:
+    """Rows, V and I equal fastnda's (an independent decoder of the same formats)."""
+    fastnda = pytest.importorskip("fastnda")
+    ref = fastnda.read(str(cyclers / name)).to_pandas()
+    ours = _decode(cyclers / name)
+    assert len(ours["time"]) == len(ref)
+    np.testing.assert_allclose(ours["voltage"], ref["voltage_V"], rtol=1e-6, atol=1e-6)
+    i = ref["current_mA"].to_numpy(np.float64)
+    np.testing.assert_allclose(ours["current"], i, rtol=1e-6, atol=1e-6 * max(1e-3, abs(i).max()))
+
+
+def test_ndc14_row_at_zero_volt_is_kept(cyclers: Path) -> None:
+    """The page bitmask, not V != 0, says which slots hold a record: the file's row at
+    exactly 0 V (which NewareNDA drops) is in our table, as in the BTSDA export."""
+    path = cyclers / "21_10_7_85.ndax"
+    ours = _decode(path)
+    assert (np.asarray(ours["voltage"]) == 0).sum() == 1
+    assert len(ours["time"]) == 141
+
+
+def test_empty_ndax_is_refused_with_reason(cyclers: Path) -> None:
+    with pytest.raises(NakcellFileError, match=r"empty\.ndax.*data\.ndc with no records"):
+        read(cyclers / "empty.ndax")
+
+
+# more seeds for the flip/cut fuzz: one per newly decoded version and member
+FUZZ_NEW = [
+    ("nda_v8.nda", None),
+    ("nda_v22.nda", None),
+    ("new_nda_file.nda", None),
+    ("scrubbed_ndc2.ndax", "data.ndc"),
+    ("interp-test.ndax", "data.ndc"),
+    ("interp-test.ndax", "data_runInfo.ndc"),
+    ("interp-test.ndax", "data_step.ndc"),
+    ("46_1_5_60_bts16.ndax", "data_runInfo.ndc"),
+]
+
+
+@pytest.mark.parametrize(("name", "member"), FUZZ_NEW)
+def test_new_decoders_survive_flips_and_cuts(
+    name: str, member: str | None, cyclers: Path, tmp_path: Path
+) -> None:
+    test_decoder_survives_flips_and_cuts(name, member, cyclers, tmp_path)

@@ -31,7 +31,8 @@ def find_tester_file(explicit: str | Path | None = None) -> Path | None:
 
     ``explicit`` if given (it must exist), else the LANDdt export looked up in
     ``$NAKCELL_DATA/cyclers``, ``./shared/data/cyclers``, ``../shared/data/cyclers``, a source
-    checkout's ``tests/data/cyclers`` and beside a source checkout; None when none is there (the section then says so).
+    checkout's ``tests/data/cyclers`` and beside a source checkout; None when none is there
+    (the section then says so).
     """
     import os
 

@@ -11,11 +11,11 @@ cathode and the liquid film between cathode and pellet (PyBaMM's "separator"). I
 - the alloy's Nernst shift E_an = -(RT/F) ln a_Na, applied as a shift of the cut-offs and of
   the reported voltage (V_cell = V_pybamm - E_an).
 
-Between solver chunks the anode's contact fraction f and Na inventory advance with
-:func:`nakcell.cell.symmetric.advance_contact` (stripping on discharge, plating on charge) and
+Between solver chunks the anode's contact fraction f and Na inventory advance with the
+interface submodel (:mod:`nakcell.interface.base`; stripping on discharge, plating on charge);
 the new f, a_Na enter the next chunk as PyBaMM input parameters: operator splitting with f
 frozen during a chunk (``chunks`` per half-cycle). On charge the anode plates, and the
-symmetric cell's Griffith check (:func:`nakcell.cell.symmetric.flaw_grows`) can grow a
+symmetric cell's Griffith check (the submodel's penetration) can grow a
 filament to a short circuit. docs/full_cell.md explains the choices.
 """
 
@@ -29,24 +29,10 @@ from typing import Any
 import numpy as np
 
 from nakcell.cell._pybamm import disable_telemetry
-from nakcell.cell.symmetric import (
-    F_MIN,
-    X_MIN,
-    _activity,
-    _Batch,
-    _liquid,
-    _molar_volume,
-    advance_contact,
-    contact_ceiling,
-    flaw_grows,
-    initial_contact,
-    temperature_constants,
-)
-from nakcell.constants import F
+from nakcell.cell.electrode import Electrode, submodel_kinds
+from nakcell.constants import F, R
 from nakcell.errors import NakcellInputError
-from nakcell.interface.contact import constriction_asr
-from nakcell.interface.kinetics import bv_overpotential
-from nakcell.interface.voids import viscous_supply_velocity
+from nakcell.interface.params import BatchParams
 from nakcell.materials import Cell, get_cell
 from nakcell.materials.cathodes import LiquidInterlayer, NVPCathode, nvp_parameter_values
 from nakcell.protocols import FullCellCycling
@@ -384,29 +370,30 @@ def simulate_full(
 
 
 class _AnodeState:
-    """The anode | ceramic interface of a full cell: the symmetric cell's physics, one side."""
+    """The anode | ceramic interface of a full cell: the symmetric cell's submodel, one side."""
 
     def __init__(self, cell: Cell) -> None:
-        b = _Batch.of([cell], 1)
+        b = BatchParams.of([cell], 1)
         self.b = b
         self.T = b.T0.copy()
-        self.rho, self.creep0, self.rt_f = temperature_constants(b, self.T)
-        self.flow = viscous_supply_velocity(b.p, b.r_host, b.mu, b.metal_thickness)
-        self.nK = b.n_total0 * (1.0 - b.x0)
-        self.nNa = b.n_total0 * b.x0
-        self.f = initial_contact(b, b.x0, self.T)
+        self.side = Electrode(b, submodel_kinds([cell], 1), self.T)
+        self.sub = self.side.groups[0][1]
+        self.state = self.side.states[0]
         self.filament = np.zeros(1)  # metal filament grown into the pellet on plating (m)
 
+    @property
+    def f(self) -> np.ndarray:
+        return self.state["f"]
+
     def x(self) -> np.ndarray:
-        tot = np.maximum(self.nNa + self.nK, 1e-300)
-        return np.minimum(np.maximum(self.nNa / tot, X_MIN), 1.0)
+        return self.state["x"]
 
     def shorted(self) -> bool:
         """A filament has crossed the pellet (symmetric cell's penetration criterion)."""
-        return bool(self.filament[0] >= self.b.L[0])
+        return bool(self.filament[0] >= self.b.L[0] or self.side.short()[0])
 
     def depleted(self) -> bool:
-        return bool(self.nNa[0] <= 0.0)
+        return bool(self.side.exhausted()[0])
 
     def nernst(self) -> float:
         """E_an vs pure (solid) Na (V): -(RT/F) ln a_Na from the Na-K TDB; 0 for pure Na."""
@@ -417,47 +404,34 @@ class _AnodeState:
         return float(np.asarray(potential_vs_Na(self.x(), self.T)).ravel()[0])
 
     def i0_eff(self) -> float:
-        """Exchange current per geometric area (A/m2): f i0 sqrt(a_Na)."""
-        return float(
-            self.f[0] * self.b.i0[0] * np.sqrt(_activity(self.x(), self.T, self.b.is_alloy)[0])
-        )
+        """Exchange current per geometric area (A/m2): RT / (F R_ct) of the submodel."""
+        r_ct = float(self.side.asr()["charge_transfer_asr"][0])
+        return float(R * self.T[0] / (F * r_ct))
 
     def bulk_asr(self) -> float:
-        return float(self.b.L[0] * self.rho[0])
+        return float(self.b.L[0] / self.b.sigma(self.T)[0])
 
     def constriction_asr(self) -> float:
-        return float(constriction_asr(self.rho, self.b.a, self.f)[0])
+        """Series ASR of the interface besides charge transfer: constriction + film."""
+        d = self.side.asr()
+        return float(d["constriction_asr"][0] + d["film_asr"][0])
 
     def interface_asr(self) -> float:
-        """Small-signal anode interface ASR (ohm m2): RT/(F i0_eff) + R_constriction."""
-        return float(self.rt_f[0] / self.i0_eff() + self.constriction_asr())
+        """Small-signal anode interface ASR (ohm m2)."""
+        return float(self.side.asr()["interface_asr"][0])
 
     def advance(self, i_abs: float, dt: float, *, strips: bool) -> None:
-        """Advance contact fraction and inventory over dt at |i| (A/m2); strips on discharge."""
+        """Advance the interface over dt at |i| (A/m2); strips on discharge."""
         if dt <= 0:
             return
         i = np.array([i_abs])
         s = np.array([strips])
         h = dt / SUBSTEPS
-        dn = i_abs * h / F
-        # the capillary ceiling moves with composition, which changes by < 1e-3 in a chunk
-        x = self.x()
-        liquid = _liquid(x, self.T)
-        f_max = contact_ceiling(self.b, x, self.T, liquid)
         for _ in range(SUBSTEPS):
-            x = self.x()
-            self.f = advance_contact(
-                self.b, self.f, i, _molar_volume(x), liquid, s, ~s, f_max, h, self.creep0, self.flow
-            )
-            self.f = np.maximum(self.f, F_MIN)
+            self.sub.update(self.state, i, s, ~s, h, self.T)
             if not strips:  # plating: can metal in a surface flaw crack the pellet?
-                vm = _molar_volume(x)
-                sqrt_a = np.sqrt(_activity(x, self.T, self.b.is_alloy))
-                eta = bv_overpotential(i / self.f, self.b.i0 * sqrt_a, self.T)
-                eta = eta + i * constriction_asr(self.rho, self.b.a, self.f)
-                grows = flaw_grows(self.b, eta, vm, liquid, x, self.T)
-                self.filament = self.filament + np.where(grows, i * vm / (F * self.f) * h, 0.0)
-            self.nNa = self.nNa - dn if strips else self.nNa + dn
+                eta = self.sub.overpotential(self.state, i, self.T)
+                self.filament = self.filament + self.sub.penetration(self.state, i, eta, h, self.T)
 
 
 __all__ = [

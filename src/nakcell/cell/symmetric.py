@@ -4,322 +4,83 @@ One call simulates a *batch* of cells (different current densities and/or parame
 every state is an array over the batch and each time step is a handful of numpy operations,
 never a Python loop over cells.
 
-Physics per electrode (see docs/physics.md for equations and sources):
-- contact fraction f: initial value from plasticity (solid, Bowden-Tabor with the adhesive
-  pressure W_adh / a) or capillarity (liquid, Laplace breakthrough); evolves by
-  df/dt = k_up (f_max - f) - k_down f with stripping recession vs creep (solid) or viscous
-  flow (liquid) supply;
-- charge transfer: Butler-Volmer at the local current i/f, i0 scaled by sqrt(a_Na);
-- constriction: Holm spots in flux tubes;
-- alloy drift: Na inventory from Faraday's law, E = -(RT/F) ln a_Na (ideal solution);
-- penetration: Griffith criterion on flaws pressurised by the plating overpotential (a liquid
-  relaxes the pressure by flowing out); a filament then grows at the local plating rate and
-  shorts the cell when it spans the pellet;
-- bulk: L / sigma(T), optionally with lumped Joule heating.
+The cell owns the wiring, not the physics: each electrode is an interface submodel
+(:mod:`nakcell.interface.base`; solid metal or liquid alloy, chosen per cell from its anode),
+and the time loop here only moves charge, adds the series voltages
+
+    V = sign(i) [ |i| L / sigma(T) + eta_L + eta_R ] + (E_L - E_R),
+
+grows filaments from the plating side, applies the tester's stops and, with ``thermal``,
+heats the pellet (lumped). docs/physics.md gives every equation and its source.
 
 Time integration: fixed step dt = half_cycle / steps_per_half (each segment of a
-StepSequence gets its own whole number of steps near that dt); f by an exponential
-(exact-for-frozen-rates) update that never steps across the quasi-steady contact of a
-creeping electrode (computed in closed form), so it is stable and monotone for the stiff
-n = 5 creep law; inventories exactly (piecewise-constant current).
+StepSequence gets its own whole number of steps near that dt); inventories exactly
+(piecewise-constant current); each submodel's contact update is exponential with frozen
+rates (stable for the stiff n = 5 creep law).
 """
 
 from __future__ import annotations
 
-import functools
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from nakcell.constants import F, R
-from nakcell.interface.contact import (
-    constriction_asr,
-    liquid_contact_fraction,
-    plastic_contact_fraction,
-    young_dupre_cos_theta,
-)
-from nakcell.interface.kinetics import bv_overpotential, charge_transfer_asr
-from nakcell.interface.penetration import stress_intensity
-from nakcell.interface.voids import (
-    contact_rates,
-    viscous_supply_velocity,
-)
-from nakcell.materials.anodes import is_liquid_alloy
-from nakcell.materials.anodes import molar_volume as _molar_volume
+from nakcell.cell.electrode import Electrode, build_submodels, submodel_kinds
+from nakcell.constants import F
+from nakcell.interface.params import BatchParams
 from nakcell.materials.cells import Cell
 from nakcell.protocols import Galvanostatic, SteppedCCD, StepSequence
 
-F_MIN = 1e-6  # floor on the contact fraction (numerical; a fully delaminated electrode)
-X_MIN = 1e-9  # floor on the Na mole fraction (numerical)
 RHO_CP_PELLET = 3.3e3 * 0.75e3  # J/(m3 K): NASICON ~3.3 g/cm3, c_p ~0.75 J/gK (assumption)
 
 Protocol = Galvanostatic | SteppedCCD | StepSequence
 STOP_REASONS = ("", "short circuit", "voltage limit", "Na depleted", "left liquid field")
 
 
-# ------------------------------------------------------------------------ parameters
-@dataclass
-class _Batch:
-    """Cell parameters as arrays over the batch (all SI)."""
-
-    L: np.ndarray
-    T0: np.ndarray
-    p: np.ndarray
-    i0: np.ndarray
-    sigma_ref: np.ndarray
-    T_ref: np.ndarray
-    Ea: np.ndarray
-    K_IC: np.ndarray
-    c: np.ndarray
-    x0: np.ndarray
-    n_total0: np.ndarray
-    sy: np.ndarray
-    cA: np.ndarray
-    cn: np.ndarray
-    cQ: np.ndarray
-    mu: np.ndarray
-    W: np.ndarray
-    a: np.ndarray
-    r_host: np.ndarray
-    h: np.ndarray
-    metal_thickness: np.ndarray
-    is_alloy: np.ndarray
-
-    @classmethod
-    def of(cls, cells: Sequence[Cell], n: int) -> _Batch:
-        def arr(fn: Callable[[Cell], float]) -> np.ndarray:
-            v = np.array([float(fn(c)) for c in cells])
-            return np.broadcast_to(v, (n,)).copy() if v.size == 1 else v
-
-        return cls(
-            L=arr(lambda c: c.thickness),
-            T0=arr(lambda c: c.temperature),
-            p=arr(lambda c: c.stack_pressure),
-            i0=arr(lambda c: c.i0),
-            sigma_ref=arr(lambda c: c.electrolyte.sigma_ref),
-            T_ref=arr(lambda c: c.electrolyte.T_ref),
-            Ea=arr(lambda c: c.electrolyte.Ea),
-            K_IC=arr(lambda c: c.electrolyte.K_IC),
-            c=arr(lambda c: c.electrolyte.flaw_size),
-            x0=arr(lambda c: c.anode.x_Na),
-            n_total0=arr(lambda c: c.anode.thickness / c.anode.molar_volume()),
-            sy=arr(lambda c: c.anode.yield_stress),
-            cA=arr(lambda c: c.anode.creep_A),
-            cn=arr(lambda c: c.anode.creep_n),
-            cQ=arr(lambda c: c.anode.creep_Q),
-            mu=arr(lambda c: c.anode.viscosity),
-            W=arr(lambda c: max(c.anode.W_adh, c.interlayer_W_adh)),
-            a=arr(lambda c: c.anode.spot_radius),
-            r_host=arr(
-                lambda c: c.anode.host_pore_radius if c.anode.host == "rGO" else c.anode.thickness
-            ),
-            h=arr(lambda c: c.heat_transfer),
-            metal_thickness=arr(lambda c: c.anode.thickness),
-            is_alloy=arr(lambda c: 0.0 < c.anode.x_Na < 1.0).astype(bool),
-        )
-
-    def sigma(self, T: np.ndarray) -> np.ndarray:
-        return (
-            self.sigma_ref
-            * (self.T_ref / T)
-            * np.exp(-self.Ea / (R / F) * (1 / T - 1 / self.T_ref))
-        )
-
-
-# ------------------------------------------------------------------------ helpers
-def _liquid(x: np.ndarray, T: np.ndarray) -> np.ndarray:
-    return is_liquid_alloy(x, T)
-
-
-def _activity(x: np.ndarray, T: np.ndarray, alloy: np.ndarray) -> np.ndarray:
-    """Na activity (pure-liquid reference) from the Na-K TDB for alloys; 1 for pure Na."""
-    if not alloy.any():
-        return np.ones_like(x)
-    xc = np.clip(x, X_MIN, 1.0)
-    t_one = _uniform(T)
-    if t_one is not None:  # isothermal: ln(a/x) interpolated on a fine composition grid
-        xs, ln_g = _ln_gamma_row(t_one)
-        return np.where(alloy, xc * np.exp(np.interp(xc, xs, ln_g)), 1.0)
-    from nakcell.thermo import a_Na
-
-    return np.where(alloy, a_Na(xc, T, reference="liquid"), 1.0)
-
-
-def _uniform(T: np.ndarray) -> float | None:
-    """The temperature if all cells share it (rounded to 1 mK for caching), else None."""
-    t = np.asarray(T, float)
-    t0 = float(t.flat[0])
-    return round(t0, 3) if t.size == 1 or bool((t == t0).all()) else None
-
-
-_XS_FINE = (1.0 - np.cos(np.pi * np.linspace(0.0, 1.0, 1601))) / 2.0
-_XS_FINE[0] = 1e-9
-
-
-@functools.lru_cache(maxsize=64)
-def _ln_gamma_row(T: float) -> tuple[np.ndarray, np.ndarray]:
-    """ln(a_Na / x_Na) of the liquid at T on a composition grid clustered at both ends."""
-    from nakcell.thermo import a_Na
-
-    return _XS_FINE, np.log(a_Na(_XS_FINE, T, reference="liquid") / _XS_FINE)
-
-
-@functools.lru_cache(maxsize=64)
-def _gamma_row(T: float) -> tuple[np.ndarray, np.ndarray]:
-    return _XS_FINE, _gamma_table(_XS_FINE, np.full(_XS_FINE.size, T))
-
-
-def _gamma(x: np.ndarray, T: np.ndarray) -> np.ndarray:
-    """Liquid surface tension (N/m); isothermal calls interpolate a cached 1-D row."""
-    t_one = _uniform(T)
-    if t_one is not None:
-        xs, g = _gamma_row(t_one)
-        return np.interp(np.asarray(x, float), xs, g)
-    return _gamma_table(x, T)
-
-
-def _gamma_table(x: np.ndarray, T: np.ndarray) -> np.ndarray:
-    """Liquid surface tension (N/m): Butler model with the TDB's excess energies
-    (:func:`nakcell.thermo.properties.surface_tension_NaK`), bilinear in a cached (T, x) table
-    of 201 compositions (clustered at both ends) x 39 temperatures (230-420 K); interpolation
-    error < 1 mN/m (tested).
-    """
-    tab, t0, dt_ = _butler_table()
-    nx = tab.shape[1] - 1
-    # grid uniform in u = arccos(1 - 2x) / pi: dense near x = 0 and 1 where gamma is steep
-    fx = np.arccos(1.0 - 2.0 * np.clip(np.asarray(x, float), 0.0, 1.0)) / np.pi * nx
-    ix = np.minimum(fx.astype(int), nx - 1)
-    wx = fx - ix
-    ft = np.clip((np.asarray(T, float) - t0) / dt_, 0.0, tab.shape[0] - 1.000001)
-    it = ft.astype(int)
-    wt = ft - it
-    g0 = tab[it, ix] * (1 - wx) + tab[it, ix + 1] * wx
-    g1 = tab[it + 1, ix] * (1 - wx) + tab[it + 1, ix + 1] * wx
-    return g0 * (1 - wt) + g1 * wt
-
-
-@functools.cache
-def _butler_table() -> tuple[np.ndarray, float, float]:
-    from nakcell.thermo.properties import surface_tension_NaK
-
-    temps = np.linspace(230.0, 420.0, 39)
-    xs = (1.0 - np.cos(np.pi * np.linspace(0.0, 1.0, 201))) / 2.0
-    xs[0] = 1e-9
-    tab = np.array([[surface_tension_NaK(float(x), float(t))[0] for x in xs] for t in temps])
-    return tab, float(temps[0]), float(temps[1] - temps[0])
-
-
-def initial_contact(b: _Batch, x: np.ndarray, T: np.ndarray) -> np.ndarray:
-    """Contact fraction at assembly: plastic (solid) or capillary (liquid)."""
-    liquid = _liquid(x, T)
-    hardness = 3.0 * b.sy  # Tabor (1951)
-    f_solid = plastic_contact_fraction(b.p + b.W / b.a, hardness)
-    g = _gamma(x, T)
-    f_liq = liquid_contact_fraction(b.p, g, young_dupre_cos_theta(b.W, g), b.a)
-    return np.clip(np.where(liquid, f_liq, f_solid), F_MIN, 1.0)
-
-
-def temperature_constants(b: _Batch, T: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(electrolyte resistivity, creep supply prefactor, RT/F) at temperature T.
-
-    The creep supply velocity of a solid anode is creep0 * f^-n (contacts carry p / f; Wang et
-    al., Materialia 12 (2020) 100792 power law, Arrhenius in Q).
-    """
-    rho = 1.0 / b.sigma(T)
-    arr = np.exp(-b.cQ / (R / F) * (1.0 / T - 1.0 / 298.15))
-    creep0 = b.cA * arr * (b.p / 1e6) ** b.cn * b.a  # v_creep = creep0 * f^-n
-    return rho, creep0, R * T / F
-
-
-def contact_ceiling(b: _Batch, x: np.ndarray, T: np.ndarray, liquid: np.ndarray) -> np.ndarray:
-    """Highest contact fraction: capillary (Laplace) contact for a liquid, 1 for a solid."""
-    if not np.any(liquid):
-        return np.ones_like(np.asarray(b.p, float))
-    g = _gamma(x, T)
-    f_liq = liquid_contact_fraction(b.p, g, young_dupre_cos_theta(b.W, g), b.a)
-    return np.where(liquid, np.maximum(f_liq, F_MIN), 1.0)
-
-
-def advance_contact(
-    b: _Batch,
-    f: np.ndarray,
-    i_abs: np.ndarray,
-    vm: np.ndarray,
-    liquid: np.ndarray,
-    strips: np.ndarray,
-    plates: np.ndarray,
-    f_max: np.ndarray,
-    dt: float,
-    creep0: np.ndarray,
-    flow: np.ndarray,
-) -> np.ndarray:
-    """Contact fraction after ``dt`` at current |i| (A/m2): the shared anode-interface update.
-
-    Exponential update with rates frozen at f, never stepping across the attractor. Rates from
-    :func:`nakcell.interface.voids.contact_rates`. While a creeping solid is stripped, creep
-    supply creep0 f^-n = recession i V_m / (F f) gives the quasi-steady contact
-    f* = (creep0 F / (i V_m))^(1/(n-1)), a stable attractor (above it voids grow, below it creep
-    closes them); elsewhere the attractor is the ceiling f_max. Used by the symmetric and the
-    full cell alike.
-    """
-    v_rec = np.where(strips, i_abs * vm / (F * f), 0.0)
-    v_sup = np.where(liquid, flow, creep0 * f ** (-b.cn))
-    k_up, k_down = contact_rates(v_rec, v_sup, b.a, plates)
-    k = k_up + k_down
-    f_eq = np.where(k > 0, k_up * f_max / np.where(k > 0, k, 1.0), f)
-    f_new = f_eq + (f - f_eq) * np.exp(-k * dt)
-    with np.errstate(divide="ignore", over="ignore"):
-        f_star = (creep0 * F / (np.maximum(i_abs, 1e-300) * vm)) ** (1.0 / (b.cn - 1.0))
-    f_attr = np.where(strips & ~liquid, np.minimum(np.maximum(f_star, F_MIN), f_max), f_max)
-    f_new = np.where(f >= f_attr, np.maximum(f_new, f_attr), np.minimum(f_new, f_attr))
-    return np.minimum(np.maximum(f_new, F_MIN), 1.0)
-
-
-def flaw_grows(
-    b: _Batch,
-    eta_plate: np.ndarray,
-    vm: np.ndarray,
-    liquid: np.ndarray,
-    x: np.ndarray,
-    T: np.ndarray,
-) -> np.ndarray:
-    """Whether metal plating into a surface flaw cracks the ceramic (Griffith / Porz).
-
-    The plating overpotential eta pressurises metal in a flaw, p = F eta / V_m (Porz et al.,
-    Adv. Energy Mater. 7 (2017) 1701003); a liquid flows out instead, so its pressure is capped
-    at p_stack + 2 gamma / c (Laplace). The flaw grows when K = 1.12 p sqrt(pi c) >= K_IC.
-    Used by the symmetric and the full cell alike.
-    """
-    p_flaw = F * eta_plate / vm
-    if np.any(liquid):
-        p_relax = b.p + 2.0 * _gamma(x, T) / b.c  # a liquid flows out of the flaw
-        p_flaw = np.where(liquid, np.minimum(p_flaw, p_relax), p_flaw)
-    return stress_intensity(p_flaw, b.c) >= b.K_IC
-
-
 def interface_asr(cell: Cell, f: float | None = None) -> dict[str, float]:
     """Small-signal ASR (ohm m2) of one electrode interface at assembly (or at contact f).
 
-    R_int = R_ct / f + R_constriction(f) with R_ct = RT/(F i0 sqrt(a_Na)) — what an EIS
-    interface arc of the cell model would show.
+    The interface submodel's own resistances (charge transfer on the true contact, film,
+    constriction): what an EIS interface arc of the cell model would show.
     """
-    b = _Batch.of([cell], 1)
-    T = b.T0
-    x = b.x0
-    f0 = initial_contact(b, x, T) if f is None else np.array([f])
-    rho = 1.0 / b.sigma(T)
-    r_ct = charge_transfer_asr(b.i0 * np.sqrt(_activity(x, T, b.is_alloy)), T) / f0
-    r_c = constriction_asr(rho, b.a, f0)
-    return {
-        "contact_fraction": float(f0[0]),
-        "charge_transfer_asr": float(r_ct[0]),
-        "constriction_asr": float(r_c[0]),
-        "interface_asr": float(r_ct[0] + r_c[0]),
-        "bulk_asr": float(b.L[0] * rho[0]),
-    }
+    b = BatchParams.of([cell], 1)
+    side = Electrode(b, submodel_kinds([cell], 1), b.T0.copy())
+    if f is not None:
+        side.states[0]["f"] = np.full_like(side.states[0]["f"], f)
+    parts = side.asr()
+    out = {"contact_fraction": float(side.get("f")[0])}
+    out.update({k: float(v[0]) for k, v in parts.items()})
+    out["bulk_asr"] = float(b.L[0] / b.sigma(b.T0)[0])
+    return out
+
+
+def eis_stack(cell: Cell) -> Any:
+    """The cell as a :class:`nakcell.eis.physical.PhysicalStack` at assembly.
+
+    Bulk from L / sigma(T); each of the two interfaces from the interface submodel: the
+    charge-transfer (+ film) ASR at full contact, the contact fraction f at assembly and the
+    constriction ASR. Double-layer capacitance and permittivity are the EIS module's defaults.
+    """
+    from nakcell.eis.physical import Interface, PhysicalStack
+
+    d = interface_asr(cell)
+    f = max(d["contact_fraction"], 1e-6)
+    itf = Interface(
+        asr_ct_ohm_m2=(d["charge_transfer_asr"] + d.get("film_asr", 0.0)) * f,
+        contact_fraction=f,
+        asr_cstr_ohm_m2=d["constriction_asr"],
+        name=cell.anode.name,
+    )
+    return PhysicalStack(
+        interfaces=(itf, itf),
+        thickness_m=cell.thickness,
+        area_m2=cell.area,
+        sigma_bulk_S_m=cell.electrolyte.conductivity(cell.temperature),
+        label=cell.name,
+    )
 
 
 # ------------------------------------------------------------------------ result
@@ -353,6 +114,7 @@ class SymmetricResult:
     ccd_is_lower_bound: np.ndarray  # (n,) bool: no failure up to the protocol's last step
     dt: float
     protocol: Any = field(repr=False, default=None)
+    ccd_note: list[str] = field(default_factory=list)  # what the CCD is, or why none
     cells: list[Cell] = field(repr=False, default_factory=list)
 
     def summary(self, k: int = 0) -> dict[str, Any]:
@@ -375,11 +137,129 @@ class SymmetricResult:
             "min_contact_fraction": float(self.min_contact[k]),
             "ccd_mA_cm2": opt(self.ccd[k], 0.1),
             "ccd_is_lower_bound": bool(self.ccd_is_lower_bound[k]),
+            "ccd_note": (self.ccd_note[k] if k < len(self.ccd_note) else "") or None,
             "left_liquid_field_h": opt(self.left_liquid_time[k], 1 / 3600),
         }
 
 
 # ------------------------------------------------------------------------ engine
+@dataclass
+class _Grid:
+    """The protocol's constant-current segments cut into time steps."""
+
+    seg_dur: np.ndarray  # (n_seg,)
+    seg_i: np.ndarray  # (n_seg, n) signed A/m2
+    seg_steps: np.ndarray  # (n_seg,) steps per segment
+    step_seg: np.ndarray  # (n_steps,) segment of each step
+    step_dt: np.ndarray  # (n_steps,)
+    dt_nominal: float
+
+    @classmethod
+    def of(cls, protocol: Protocol, n: int, steps_per_half: int) -> _Grid:
+        seg_dur, seg_i = protocol.segments(n)
+        dt = protocol.half_cycle / steps_per_half
+        # steps per segment: the nominal dt, at least 4 steps, each segment resolved exactly
+        seg_steps = np.maximum(4, np.round(seg_dur / dt).astype(int))
+        seg_steps = np.where(protocol.whole_halves(seg_dur), steps_per_half, seg_steps)
+        return cls(
+            seg_dur,
+            seg_i,
+            seg_steps,
+            np.repeat(np.arange(seg_dur.size), seg_steps),
+            np.repeat(seg_dur / seg_steps, seg_steps),
+            dt,
+        )
+
+
+@dataclass
+class _Run:
+    """Run bookkeeping over the batch: stops, filaments, accumulators, recorded traces."""
+
+    n: int
+    n_seg: int
+    running: np.ndarray = field(init=False)
+    shorted: np.ndarray = field(init=False)
+
+    def __post_init__(self) -> None:
+        n = self.n
+        self.running = np.ones(n, bool)
+        self.shorted = np.zeros(n, bool)
+        self.t_short = np.full(n, np.nan)
+        self.t_stop = np.full(n, np.nan)
+        self.i_stop = np.full(n, np.nan)  # |i| (A/m2) when the cell stopped
+        self.reason = np.zeros(n, int)
+        self.fil = np.zeros(n)  # total filament length (m)
+        self.charge = np.zeros(n)
+        self.na_net = np.zeros(n)
+        self.t_solid = np.full(n, np.nan)
+        self.f_min = np.ones(n)
+        self.hc_sum = np.zeros((self.n_seg, n))
+        self.hc_cnt = np.zeros((self.n_seg, n))
+        self.abs_sum = np.zeros(n)
+        self.abs_cnt = np.zeros(n)
+        self.rec: dict[str, list[np.ndarray]] = {
+            k: [] for k in ("t", "V", "fL", "fR", "xL", "xR", "T")
+        }
+
+    def stop(
+        self,
+        t: float,
+        new_short: np.ndarray,
+        depleted: np.ndarray,
+        V: np.ndarray,
+        v_limit: float,
+        i_abs: np.ndarray,
+        froze: np.ndarray | bool = False,
+    ) -> np.ndarray:
+        """Apply shorts and tester stops at time t; returns the cells still running.
+
+        ``froze``: an initially liquid electrode left the liquid field (stop reason 4)."""
+        self.shorted |= new_short
+        self.t_short = np.where(new_short, t, self.t_short)
+        run = self.running
+        over = run & ~new_short & (np.abs(V) > v_limit)
+        frz = run & froze
+        stop_now = new_short | over | (run & depleted) | frz
+        why = np.where(new_short, 1, np.where(run & depleted, 3, np.where(frz, 4, 0)))
+        why = np.where((why == 0) & over, 2, why)
+        self.reason = np.where(stop_now & (self.reason == 0), why, self.reason)
+        first = stop_now & np.isnan(self.t_stop)
+        self.t_stop = np.where(first, t, self.t_stop)
+        self.i_stop = np.where(first, i_abs, self.i_stop)
+        return run & ~stop_now
+
+    def accumulate(self, h: int, ok: np.ndarray, V: np.ndarray, f_now: np.ndarray) -> None:
+        self.hc_sum[h] += np.where(ok, V, 0.0)
+        self.hc_cnt[h] += ok
+        self.abs_sum += np.where(ok, np.abs(V), 0.0)
+        self.abs_cnt += ok
+        self.f_min = np.where(ok, np.minimum(self.f_min, f_now), self.f_min)
+
+    def record(
+        self, t: float, V: np.ndarray, left: Electrode, right: Electrode, T: np.ndarray
+    ) -> None:
+        r = self.rec
+        r["t"].append(np.asarray(t))
+        r["V"].append(V)
+        r["fL"].append(left.get("f").copy())
+        r["fR"].append(right.get("f").copy())
+        r["xL"].append(left.get("x").copy())
+        r["xR"].append(right.get("x").copy())
+        r["T"].append(T.copy())
+
+
+def _batch(cells: Cell | Sequence[Cell], protocol: Protocol) -> tuple[list[Cell], int]:
+    cell_list = [cells] if isinstance(cells, Cell) else list(cells)
+    if not cell_list:
+        raise ValueError("no cells given")
+    n = max(len(cell_list), protocol.batch_size)
+    if len(cell_list) not in (1, n) or protocol.batch_size not in (1, n):
+        raise ValueError(
+            f"batch mismatch: {len(cell_list)} cells vs {protocol.batch_size} current densities"
+        )
+    return cell_list, n
+
+
 def simulate_symmetric(
     cells: Cell | Sequence[Cell],
     protocol: Protocol,
@@ -396,241 +276,86 @@ def simulate_symmetric(
     benchmarks/symmetric_convergence.py). ``thermal`` turns on lumped Joule heating of the
     pellet with convective loss from both faces.
     """
-    cell_list = [cells] if isinstance(cells, Cell) else list(cells)
-    if not cell_list:
-        raise ValueError("no cells given")
-    n = max(len(cell_list), protocol.batch_size)
-    if len(cell_list) not in (1, n) or protocol.batch_size not in (1, n):
-        raise ValueError(
-            f"batch mismatch: {len(cell_list)} cells vs {protocol.batch_size} current densities"
-        )
-    b = _Batch.of(cell_list, n)
-    seg_dur, seg_i = protocol.segments(n)  # (n_seg,), (n_seg, n) signed
-    mags = np.abs(seg_i)
-    n_half = seg_dur.size
-    dt = dt_nominal = protocol.half_cycle / steps_per_half
-    # steps per segment: the nominal dt, at least 4 steps, each segment resolved exactly
-    seg_steps = np.maximum(4, np.round(seg_dur / dt).astype(int))
-    if not isinstance(protocol, StepSequence):
-        seg_steps = np.where(np.isclose(seg_dur, protocol.half_cycle), steps_per_half, seg_steps)
-    step_seg = np.repeat(np.arange(n_half), seg_steps)
-    step_dt = np.repeat(seg_dur / seg_steps, seg_steps)
-    total_steps = int(step_seg.size)
-    stride = max(1, int(np.ceil(total_steps / max_points)))
-
-    # --- state
+    cell_list, n = _batch(cells, protocol)
+    b = BatchParams.of(cell_list, n)
+    g = _Grid.of(protocol, n, steps_per_half)
+    total = int(g.step_seg.size)
+    stride = max(1, int(np.ceil(total / max_points)))
     T = b.T0.copy()
-    nK = b.n_total0 * (1.0 - b.x0)  # K never crosses the Na+ conductor
-    nL = b.n_total0 * b.x0
-    nR = nL.copy()
-    fL = initial_contact(b, b.x0, T)
-    fR = fL.copy()
-    fil = np.zeros(n)  # total filament length (m)
-    running = np.ones(n, bool)
-    shorted = np.zeros(n, bool)
-    t_short = np.full(n, np.nan)
-    t_stop = np.full(n, np.nan)
-    reason = np.zeros(n, int)
-    f_min = np.minimum(fL, fR)
-    charge = np.zeros(n)
-    na_net = np.zeros(n)
-    c_area = 2.0 * b.h  # two faces
-    liquid0 = _liquid(b.x0, T)
-    t_solid = np.full(n, np.nan)
-    heat_cap = RHO_CP_PELLET * b.L
-
-    # --- accumulators
-    hc_sum = np.zeros((n_half, n))
-    hc_cnt = np.zeros((n_half, n))
-    abs_sum = np.zeros(n)
-    abs_cnt = np.zeros(n)
-    rec: dict[str, list[np.ndarray]] = {k: [] for k in ("t", "V", "fL", "fR", "xL", "xR", "T")}
-
-    def x_of(n_na: np.ndarray) -> np.ndarray:
-        return np.minimum(np.maximum(n_na / np.maximum(n_na + nK, 1e-300), X_MIN), 1.0)
-
-    has_alloy = bool(b.is_alloy.any())
-
-    # temperature-dependent constants (refreshed each step only with the thermal option)
-    def t_consts(T: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        return temperature_constants(b, T)
-
-    rho, creep0, rt_f = t_consts(T)
-    flow = viscous_supply_velocity(b.p, b.r_host, b.mu, b.metal_thickness)
-    bulk = b.L * rho
-
-    def f_ceiling(x: np.ndarray, T: np.ndarray, liquid: np.ndarray) -> np.ndarray:
-        return contact_ceiling(b, x, T, liquid)
-
-    def advance_f(f, i_abs, vm, liquid, strips, plates, f_max):
-        return advance_contact(b, f, i_abs, vm, liquid, strips, plates, f_max, dt, creep0, flow)
-
-    iterator = range(total_steps)
-    bar = None
-    if progress:
-        from tqdm import tqdm
-
-        bar = tqdm(total=total_steps, desc="symmetric cells", unit="step", leave=False)
-
-    xL = x_of(nL)
-    xR = x_of(nR)
-    liq_range: tuple[float, float] | None = None
-    if not thermal and np.all(T == T[0]):
-        from nakcell.thermo import liquid_range_x_Na
-
-        liq_range = liquid_range_x_Na(float(T[0]))  # isothermal: one lookup for the whole run
-    t_melt = np.where(b.x0 >= 0.5, 370.87, 336.53)
-
-    def liquid_of(x: np.ndarray, T: np.ndarray) -> np.ndarray:
-        if liq_range is None:
-            return _liquid(x, T)
-        lo, hi = liq_range
-        pure = (x >= 1.0 - 1e-12) | (x <= 1e-12)
-        return np.where(pure, T > t_melt, (x >= lo) & (x <= hi))
-
-    liqL = liquid_of(xL, T)
-    liqR = liqL.copy()
-    vmL = _molar_volume(xL)
-    vmR = vmL.copy()
-    sqrt_aL = np.sqrt(_activity(xL, T, b.is_alloy))
-    sqrt_aR = sqrt_aL.copy()
-    e_eq = np.zeros(n)
+    kinds = submodel_kinds(cell_list, n)
+    groups = build_submodels(b, kinds)  # shared by both electrodes
+    left, right = Electrode(b, kinds, T, groups), Electrode(b, kinds, T, groups)
+    run = _Run(n, g.seg_dur.size)
+    run.f_min = np.minimum(left.get("f"), right.get("f")).copy()
+    liquid0 = left.get("liquid").copy()
+    has_liquid = bool(np.any(kinds == "liquid"))
+    bulk = b.L / b.sigma(T)
+    heat_cap, c_area = RHO_CP_PELLET * b.L, 2.0 * b.h  # two faces
+    bar = _progress_bar(total) if progress else None
     t = 0.0
-    for step in iterator:
-        h = int(step_seg[step])
-        dt = float(step_dt[step])
+    for step in range(total):
+        h, dt = int(g.step_seg[step]), float(g.step_dt[step])
         t += dt
-        i = np.where(running, seg_i[h], 0.0)
+        i = np.where(run.running, g.seg_i[h], 0.0)
         i_abs = np.abs(i)
-        sign = np.sign(i)
-        left_strips = i > 0
-        right_strips = i < 0
-
-        fmaxL, fmaxR = f_ceiling(xL, T, liqL), f_ceiling(xR, T, liqR)
-        # exponential update of the contact fractions (stable for the stiff creep law)
-        fL = advance_f(fL, i_abs, vmL, liqL, left_strips, right_strips, fmaxL)
-        fR = advance_f(fR, i_abs, vmR, liqR, right_strips, left_strips, fmaxR)
-
-        # inventories: Faraday's law, exact for constant current over the step
-        dn = i * dt / F
-        nL = nL - dn
-        nR = nR + dn
-        charge += i_abs * dt
-        na_net += dn
-        depleted = (nL <= 0) | (nR <= 0)
-        if has_alloy:
-            nL = np.maximum(nL, 0.0)
-            nR = np.maximum(nR, 0.0)
-            xL, xR = x_of(nL), x_of(nR)
-            liqL, liqR = liquid_of(xL, T), liquid_of(xR, T)
-            vmL, vmR = _molar_volume(xL), _molar_volume(xR)
-            sqrt_aL = np.sqrt(_activity(xL, T, b.is_alloy))
-            sqrt_aR = np.sqrt(_activity(xR, T, b.is_alloy))
-            e_eq = rt_f * (np.log(sqrt_aR) - np.log(sqrt_aL)) * 2.0  # E_L - E_R, Nernst
-            froze = running & liquid0 & np.isnan(t_solid) & ~(liqL & liqR)
-            t_solid = np.where(froze, t, t_solid)
-
-        # voltage
-        etaL = np.abs(bv_overpotential(i_abs / fL, b.i0 * sqrt_aL, T))  # alpha = 1/2
-        etaR = np.abs(bv_overpotential(i_abs / fR, b.i0 * sqrt_aR, T))
-        rcL = constriction_asr(rho, b.a, fL)
-        rcR = constriction_asr(rho, b.a, fR)
-        v_loss = i_abs * bulk + etaL + etaR + i_abs * (rcL + rcR)
-        V = np.where(shorted, 0.0, sign * v_loss + e_eq)
-        V = np.where(running | shorted, V, np.nan)
-
-        # penetration on the plating side (the side that does not strip)
-        eta_plate = np.where(left_strips, etaR + i_abs * rcR, etaL + i_abs * rcL)
-        vm_plate = np.where(left_strips, vmR, vmL)
-        f_plate = np.where(left_strips, fR, fL)
-        liq_plate = np.where(left_strips, liqR, liqL)
-        x_plate = np.where(left_strips, xR, xL)
-        grows = running & (i_abs > 0) & flaw_grows(b, eta_plate, vm_plate, liq_plate, x_plate, T)
-        fil = fil + np.where(grows, i_abs * vm_plate / (F * f_plate) * dt, 0.0)
-        new_short = running & (fil >= b.L)
-        shorted |= new_short
-        t_short = np.where(new_short, t, t_short)
-
-        # tester stops
-        over = running & ~new_short & (np.abs(V) > protocol.v_limit)
-        stop_now = new_short | over | (running & depleted)
-        why = np.where(new_short, 1, np.where(running & depleted, 3, np.where(over, 2, 0)))
-        reason = np.where(stop_now & (reason == 0), why, reason)
-        t_stop = np.where(stop_now & np.isnan(t_stop), t, t_stop)
-        ok = running & ~stop_now
-        # accumulate metrics on running, unshorted steps
-        hc_sum[h] += np.where(ok, V, 0.0)
-        hc_cnt[h] += ok
-        abs_sum += np.where(ok, np.abs(V), 0.0)
-        abs_cnt += ok
-        f_min = np.where(ok, np.minimum(f_min, np.minimum(fL, fR)), f_min)
-        running = ok
-
-        # lumped Joule heating (irreversible heat only)
-        if thermal:
+        ls, rs = i > 0, i < 0  # left strips / right strips
+        left.update(i_abs, ls, rs, dt)
+        right.update(i_abs, rs, ls, dt)
+        run.charge += i_abs * dt
+        run.na_net += i * dt / F
+        eta_l, eta_r = left.overpotential(i_abs), right.overpotential(i_abs)
+        e_eq = left.potential() - right.potential() if has_liquid else 0.0
+        V = np.where(run.shorted, 0.0, np.sign(i) * (i_abs * bulk + eta_l + eta_r) + e_eq)
+        V = np.where(run.running | run.shorted, V, np.nan)
+        # penetration from the plating side; electronic shorts the submodels report
+        run.fil += left.penetration(np.where(rs, i_abs, 0.0), eta_l, dt)
+        run.fil += right.penetration(np.where(ls, i_abs, 0.0), eta_r, dt)
+        short = (run.fil >= b.L) | left.short() | right.short()
+        froze: np.ndarray | bool = False
+        if has_liquid:
+            froze = run.running & liquid0 & np.isnan(run.t_solid)
+            froze &= ~(left.get("liquid") & right.get("liquid"))
+            run.t_solid = np.where(froze, t, run.t_solid)
+        ok = run.stop(
+            t,
+            run.running & short,
+            left.exhausted() | right.exhausted(),
+            V,
+            protocol.v_limit,
+            i_abs,
+            froze,
+        )
+        run.accumulate(h, ok, V, np.minimum(left.get("f"), right.get("f")))
+        run.running = ok
+        if thermal:  # lumped Joule heating (irreversible heat only)
             q = np.abs(i * (V - e_eq))
-            q = np.where(np.isfinite(q), q, 0.0)
-            T_ss = b.T0 + q / c_area
+            T_ss = b.T0 + np.where(np.isfinite(q), q, 0.0) / c_area
             T = T_ss + (T - T_ss) * np.exp(-c_area / heat_cap * dt)
-            rho, creep0, rt_f = t_consts(T)
-            bulk = b.L * rho
-
-        if step % stride == 0 or step == total_steps - 1:
-            rec["t"].append(np.asarray(t))
-            rec["V"].append(V)
-            rec["fL"].append(fL)
-            rec["fR"].append(fR)
-            rec["xL"].append(xL)
-            rec["xR"].append(xR)
-            rec["T"].append(T.copy())
+            left.set_temperature(T)
+            right.set_temperature(T)
+            bulk = b.L / b.sigma(T)
+        if step % stride == 0 or step == total - 1:
+            run.record(t, V, left, right, T)
         if bar is not None and step % 500 == 0:
-            bar.update(min(500, total_steps - step))
-        if not running.any() and not shorted.any():
-            break
-        if not running.any() and shorted.all():
+            bar.update(min(500, total - step))
+        if not run.running.any():
             break
     if bar is not None:
         bar.close()
+    return _result(run, g, protocol, cell_list)
 
-    # --- metrics
-    with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        hc_mean = np.where(hc_cnt > 0, hc_sum / np.maximum(hc_cnt, 1), np.nan)
-        full = hc_cnt >= seg_steps[:, None]  # complete segments (half-cycles)
-        if not isinstance(protocol, StepSequence):  # a half-cycle cut short by the duration
-            full &= np.isclose(seg_dur, protocol.half_cycle)[:, None]
-        n_pairs = n_half // 2
-        pos = hc_mean[0 : 2 * n_pairs : 2]
-        neg = hc_mean[1 : 2 * n_pairs : 2]
-        pair_ok = full[0 : 2 * n_pairs : 2] & full[1 : 2 * n_pairs : 2]
-        hyst = np.where(pair_ok, pos - neg, np.nan)
-        completed = pair_ok.cumprod(axis=0).sum(axis=0) if n_pairs else np.zeros(n, int)
-        hysteresis = (
-            np.nanmean(np.where(pair_ok, hyst, np.nan), axis=0) if n_pairs else np.full(n, np.nan)
-        )
-        overpot = np.where(abs_cnt > 0, abs_sum / np.maximum(abs_cnt, 1), np.nan)
-        i_first = mags[0]
-        ccd = np.full(n, np.nan)
-        ccd_lb = np.zeros(n, bool)
-        if isinstance(protocol, SteppedCCD):
-            per_level = 2 * protocol.cycles_per_step
-            levels = protocol.levels
-            lvl_done = full.reshape(len(levels), per_level, n).all(axis=1)  # (n_lv, n)
-            done_prefix = lvl_done.cumprod(axis=0).astype(bool)
-            idx = done_prefix.sum(axis=0) - 1
-            ccd = np.where(idx >= 0, levels[np.clip(idx, 0, None)], np.nan)
-            ccd_lb = idx == len(levels) - 1
-            # a cell that never failed has CCD >= stop: reported as the stop current with
-            # stop_reason "" (the caller marks it as a lower bound)
-        # ASR over the run: mean |V| / |i| weighted by the currents actually applied
-        i_mean = np.nansum(np.where(hc_cnt > 0, mags * hc_cnt, 0.0), axis=0) / np.maximum(
-            abs_cnt, 1
-        )
-        asr = np.where(abs_cnt > 0, overpot / np.where(i_mean > 0, i_mean, np.nan), np.nan)
 
-    stack = {k: np.array(v) for k, v in rec.items()}
+def _progress_bar(total: int) -> Any:
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc="symmetric cells", unit="step", leave=False)
+
+
+def _result(run: _Run, g: _Grid, protocol: Protocol, cells: list[Cell]) -> SymmetricResult:
+    m = _metrics(run, g, protocol)
+    stack = {k: np.array(v) for k, v in run.rec.items()}
     return SymmetricResult(
-        current_density=i_first,
+        current_density=np.abs(g.seg_i[0]),
         t=stack["t"],
         voltage=stack["V"],
         contact_left=stack["fL"],
@@ -638,23 +363,98 @@ def simulate_symmetric(
         x_na_left=stack["xL"],
         x_na_right=stack["xR"],
         temperature=stack["T"],
-        halfcycle_mean_v=hc_mean,
-        halfcycle_current=seg_i,
-        shorted=shorted,
-        time_to_short=t_short,
-        stop_time=t_stop,
-        stop_reason=[STOP_REASONS[r] for r in reason],
-        completed_cycles=np.asarray(completed, int),
-        overpotential=overpot,
-        hysteresis=hysteresis,
-        asr=asr,
-        ccd=ccd,
-        charge_moved=charge,
-        na_moved=na_net,
-        min_contact=f_min,
-        left_liquid_time=t_solid,
-        ccd_is_lower_bound=ccd_lb,
-        dt=dt_nominal,
+        halfcycle_mean_v=m["hc_mean"],
+        halfcycle_current=g.seg_i,
+        shorted=run.shorted,
+        time_to_short=run.t_short,
+        stop_time=run.t_stop,
+        stop_reason=[STOP_REASONS[r] for r in run.reason],
+        completed_cycles=np.asarray(m["completed"], int),
+        overpotential=m["overpot"],
+        hysteresis=m["hysteresis"],
+        asr=m["asr"],
+        ccd=m["ccd"],
+        charge_moved=run.charge,
+        na_moved=run.na_net,
+        min_contact=run.f_min,
+        left_liquid_time=run.t_solid,
+        ccd_is_lower_bound=m["ccd_lb"],
+        ccd_note=m["ccd_note"],
+        dt=g.dt_nominal,
         protocol=protocol,
-        cells=cell_list,
+        cells=cells,
     )
+
+
+def _metrics(run: _Run, g: _Grid, protocol: Protocol) -> dict[str, np.ndarray]:
+    """Half-cycle means, hysteresis, completed cycles, mean overpotential, ASR and CCD."""
+    n_half, n = run.hc_sum.shape
+    hc_cnt = run.hc_cnt
+    with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        hc_mean = np.where(hc_cnt > 0, run.hc_sum / np.maximum(hc_cnt, 1), np.nan)
+        full = hc_cnt >= g.seg_steps[:, None]  # complete segments (half-cycles)
+        if not isinstance(protocol, StepSequence):  # a half-cycle cut short by the duration
+            full &= protocol.whole_halves(g.seg_dur)[:, None]
+        n_pairs = n_half // 2
+        pair_ok = full[0 : 2 * n_pairs : 2] & full[1 : 2 * n_pairs : 2]
+        hyst = np.where(
+            pair_ok, hc_mean[0 : 2 * n_pairs : 2] - hc_mean[1 : 2 * n_pairs : 2], np.nan
+        )
+        completed = pair_ok.cumprod(axis=0).sum(axis=0) if n_pairs else np.zeros(n, int)
+        hysteresis = np.nanmean(hyst, axis=0) if n_pairs else np.full(n, np.nan)
+        overpot = np.where(run.abs_cnt > 0, run.abs_sum / np.maximum(run.abs_cnt, 1), np.nan)
+        ccd, ccd_lb = _ccd(full, protocol, n)
+        exhausted = run.reason == 3  # an electrode ran out of Na: no CCD
+        ccd = np.where(exhausted, np.nan, ccd)
+        ccd_lb = ccd_lb & ~exhausted
+        # ASR over the run: mean |V| / |i| weighted by the currents actually applied
+        mags = np.abs(g.seg_i)
+        i_mean = np.nansum(np.where(hc_cnt > 0, mags * hc_cnt, 0.0), axis=0) / np.maximum(
+            run.abs_cnt, 1
+        )
+        asr = np.where(run.abs_cnt > 0, overpot / np.where(i_mean > 0, i_mean, np.nan), np.nan)
+    return {
+        "hc_mean": hc_mean,
+        "completed": completed,
+        "hysteresis": hysteresis,
+        "overpot": overpot,
+        "ccd": ccd,
+        "ccd_lb": ccd_lb,
+        "asr": asr,
+        "ccd_note": _ccd_notes(run, protocol, ccd, ccd_lb),
+    }
+
+
+def _ccd_notes(run: _Run, protocol: Protocol, ccd: np.ndarray, lb: np.ndarray) -> list[str]:
+    """One line per cell saying what the CCD is (or why there is none)."""
+    if not isinstance(protocol, SteppedCCD):
+        return [""] * run.n
+    notes = []
+    for k in range(run.n):
+        i_ma = run.i_stop[k] / 10.0
+        if run.reason[k] == 3:
+            notes.append(f"not determined: electrode exhausted (Na depleted) at {i_ma:.3g} mA/cm2")
+        elif lb[k]:
+            notes.append(f"no failure up to {protocol.levels[-1] / 10.0:.3g} mA/cm2: lower bound")
+        elif np.isnan(ccd[k]):
+            why = STOP_REASONS[run.reason[k]] or "failure"
+            notes.append(f"failed at the first level ({i_ma:.3g} mA/cm2, {why})")
+        else:
+            why = STOP_REASONS[run.reason[k]] or "failure"
+            notes.append(f"{why} at {i_ma:.3g} mA/cm2")
+    return notes
+
+
+def _ccd(full: np.ndarray, protocol: Protocol, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """CCD (A/m2): the highest level whose cycles all completed; NaN if none / not a CCD test.
+
+    A cell that never failed has CCD >= the last level (``ccd_is_lower_bound``).
+    """
+    if not isinstance(protocol, SteppedCCD):
+        return np.full(n, np.nan), np.zeros(n, bool)
+    levels = protocol.levels
+    lvl_done = full.reshape(len(levels), 2 * protocol.cycles_per_step, n).all(axis=1)
+    idx = lvl_done.cumprod(axis=0).astype(bool).sum(axis=0) - 1
+    ccd = np.where(idx >= 0, levels[np.clip(idx, 0, None)], np.nan)
+    return ccd, idx == len(levels) - 1

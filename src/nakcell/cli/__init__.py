@@ -34,6 +34,7 @@ _MODULES: tuple[str, ...] = (
     "nakcell.cli.full",
     "nakcell.cli.sweep",
     "nakcell.cli.atomistic",
+    "nakcell.cli.short",
     "nakcell.cli.calibrate",
 )
 

@@ -64,6 +64,8 @@ def fit_cmd(
     for p, s, r in zip(files, spectra, results, strict=True):
         assert r is not None
         d = {"file": str(p), **r.to_dict()}
+        if s.metadata.get("notes"):
+            d["notes"] = s.metadata["notes"]
         rows.append(d)
         if plot is not None:
             from nakcell.eis.plotting import plot_fit
@@ -79,8 +81,11 @@ def fit_cmd(
     if json:
         typer.echo(dumps(rows))
         return
-    for d in rows:
-        typer.echo(f"{d['file']}: chi2 = {d['chi2']:.3g}, converged = {d['success']}")
+    for d, s in zip(rows, spectra, strict=True):
+        verdict = "success" if d["success"] else f"FAILED: {d['message']}"
+        typer.echo(f"{d['file']}: chi2 = {d['chi2']:.3g}, {verdict}")
+        for note in s.metadata.get("notes", []):
+            typer.echo(f"  note: {note}")
         for n, v in d["parameters"].items():  # type: ignore[attr-defined]
             se = d["stderr"][n]  # type: ignore[index]
             extra = ""
@@ -199,9 +204,10 @@ def simulate_cmd(
     if per_decade < 1:
         raise NakcellInputError("--per-decade", per_decade, ">= 1")
     if cell is not None:
+        from nakcell.cell.symmetric import eis_stack
         from nakcell.materials import get_cell
 
-        stack = get_cell(cell).eis_stack()
+        stack = eis_stack(get_cell(cell))
     elif interface_asr is None:
         raise NakcellInputError(
             "--interface-asr", "nothing", "an ASR such as '15 ohm cm2', or --cell NAME"

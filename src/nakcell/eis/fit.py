@@ -31,6 +31,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from nakcell.eis.circuits import Circuit, Node
+from nakcell.eis.fit_checks import diagnose
 from nakcell.eis.guess import initial_guesses
 from nakcell.errors import NakcellInputError
 
@@ -40,7 +41,11 @@ Weighting = Literal["modulus", "proportional", "unit"]
 @dataclass
 class FitResult:
     """One fitted spectrum. Values in SI (ohm, F, H, s); ``asr_ohm_cm2`` when an area was
-    given (each resistance-valued parameter times the area in cm2)."""
+    given (each resistance-valued parameter times the area in cm2).
+
+    ``success`` is True only for a converged, determined minimum: no parameter at a bound,
+    every parameter with an effect, a well-conditioned covariance and relative standard
+    errors below 100 % (:mod:`nakcell.eis.fit_checks`). Otherwise ``problems`` says why."""
 
     circuit: str
     parameters: dict[str, float]
@@ -53,6 +58,7 @@ class FitResult:
     weighting: str
     asr_ohm_cm2: dict[str, float] = field(default_factory=dict)
     message: str = ""
+    problems: list[str] = field(default_factory=list)
 
     def predict(self, frequency_Hz: ArrayLike) -> NDArray[np.complex128]:
         """Model impedance at ``frequency_Hz`` with the fitted parameters."""
@@ -69,6 +75,8 @@ class FitResult:
             "chi2": self.chi2,
             "chi2_reduced": self.chi2_reduced,
             "success": self.success,
+            "message": self.message,
+            "problems": self.problems,
             "weighting": self.weighting,
         }
         if self.asr_ohm_cm2:
@@ -146,6 +154,8 @@ def fit(
     full = _canonical_order(c, full)
     u = problem.to_u(full[:, free])
     stderr = _stderr(problem, u, z2, wr, wi, cost)
+    free_names = [c.param_names[j] for j in free]
+    problems = diagnose(problem, u, z2, wr, wi, cost, free_names)
     n_res = 2 * f.size
     results = []
     for i in range(n_spec):
@@ -155,7 +165,9 @@ def fit(
             se[c.param_names[j]] = float(stderr[i, k])
         for n in consts:
             se[n] = 0.0
-        ok = bool(np.isfinite(cost[i]) and iters[i] < max_iter)
+        converged = bool(np.isfinite(cost[i]) and iters[i] < max_iter)
+        why = ([] if converged else ["iteration limit reached or non-finite model"]) + problems[i]
+        ok = not why
         res = FitResult(
             circuit=c.text,
             parameters=params,
@@ -166,7 +178,8 @@ def fit(
             success=ok,
             n_iter=int(iters[i]),
             weighting=weighting,
-            message="converged" if ok else "iteration limit reached or non-finite model",
+            message="converged to a determined minimum" if ok else "; ".join(why),
+            problems=why,
         )
         if area_m2 is not None:
             res.asr_ohm_cm2 = {

@@ -32,3 +32,22 @@ def critical_penetration_overpotential(
         * np.asarray(molar_volume)
         / (Y_EDGE_CRACK * F * np.sqrt(np.pi * np.asarray(flaw_size)))
     )
+
+
+def flaw_grows(
+    eta_plate: ArrayLike,
+    molar_volume: ArrayLike,
+    flaw_size: ArrayLike,
+    K_IC: ArrayLike,
+    p_cap: ArrayLike | None = None,
+) -> np.ndarray:
+    """Whether metal plated into a surface flaw cracks the ceramic (Griffith / Porz).
+
+    The plating overpotential pressurises metal in the flaw, P = F eta / V_m (Porz et al.
+    2017); ``p_cap`` (Pa, optional) caps P where the metal can flow out instead (a liquid:
+    p_stack + 2 gamma / c). The flaw grows when K = 1.12 P sqrt(pi c) >= K_IC.
+    """
+    p = F * np.asarray(eta_plate, dtype=float) / np.asarray(molar_volume)
+    if p_cap is not None:
+        p = np.minimum(p, p_cap)
+    return stress_intensity(p, flaw_size) >= np.asarray(K_IC)

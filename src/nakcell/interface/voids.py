@@ -76,3 +76,38 @@ def contact_rates(
     k_up = np.where(plating, vs / lam, np.maximum(net, 0.0) / lam)
     k_down = np.where(plating, 0.0, np.maximum(-net, 0.0) / lam)
     return k_up, k_down
+
+
+def advance_contact(
+    f: np.ndarray,
+    i_abs: np.ndarray,
+    vm: np.ndarray,
+    liquid: np.ndarray,
+    strips: np.ndarray,
+    plates: np.ndarray,
+    f_max: np.ndarray,
+    dt: float,
+    creep0: np.ndarray,
+    flow: np.ndarray,
+    length: np.ndarray,
+    n: np.ndarray,
+) -> np.ndarray:
+    """Contact fraction after ``dt`` at current |i| (A/m2): exponential update, rates frozen.
+
+    Rates from :func:`contact_rates`, with supply ``flow`` (liquid) or creep0 f^-n (solid).
+    While a creeping solid is stripped, creep supply creep0 f^-n = recession i V_m / (F f)
+    gives the quasi-steady contact f* = (creep0 F / (i V_m))^(1/(n-1)), a stable attractor
+    (above it voids grow, below it creep closes them); the update never steps across it.
+    Elsewhere the attractor is the ceiling f_max.
+    """
+    v_rec = np.where(strips, i_abs * vm / (F * f), 0.0)
+    v_sup = np.where(liquid, flow, creep0 * f ** (-n))
+    k_up, k_down = contact_rates(v_rec, v_sup, length, plates)
+    k = k_up + k_down
+    f_eq = np.where(k > 0, k_up * f_max / np.where(k > 0, k, 1.0), f)
+    f_new = f_eq + (f - f_eq) * np.exp(-k * dt)
+    with np.errstate(divide="ignore", over="ignore"):
+        f_star = (creep0 * F / (np.maximum(i_abs, 1e-300) * vm)) ** (1.0 / (n - 1.0))
+    f_attr = np.where(strips & ~liquid, np.minimum(np.maximum(f_star, 1e-6), f_max), f_max)
+    f_new = np.where(f >= f_attr, np.maximum(f_new, f_attr), np.minimum(f_new, f_attr))
+    return np.minimum(np.maximum(f_new, 1e-6), 1.0)

@@ -80,7 +80,7 @@ def run_batch(
 
 def warm_up() -> int:
     """Build the model's per-process caches (surface-tension table) before timing."""
-    from nakcell.cell.symmetric import _butler_table
+    from nakcell.interface.liquid import butler_table
 
-    _butler_table()
+    butler_table()
     return os.getpid()

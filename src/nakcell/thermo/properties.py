@@ -12,6 +12,7 @@ import math
 from collections.abc import Callable
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy.optimize import brentq
 
 from nakcell.constants import R
@@ -151,6 +152,7 @@ def surface_tension_NaK(x_Na: float, T: float, system: str = "Na-K") -> tuple[fl
 
     Butler model (:func:`butler`) with the pure-liquid surface tensions above, molar areas from
     the pure-liquid molar volumes, and the bulk partial excess Gibbs energies of the TDB liquid.
+    One scalar root solve; :func:`surface_tension_NaK_array` solves many (x, T) at once.
     """
     x = float(x_Na)
     if x >= 1.0:
@@ -170,3 +172,139 @@ def surface_tension_NaK(x_Na: float, T: float, system: str = "Na-K") -> tuple[fl
         (molar_surface_area("NA", T), molar_surface_area("K", T)),
         excess,
     )
+
+
+def surface_tension_NaK_array(
+    x_Na: ArrayLike, T: ArrayLike, system: str = "Na-K"
+) -> tuple[Array, Array]:
+    """Butler surface tension (N/m) and surface x_Na of liquid Na-K at many (x, T) at once.
+
+    The same equations as :func:`surface_tension_NaK`, solved for every broadcast (x, T) pair
+    together by a bracketed Newton iteration on u = logit(x^S) (:func:`_butler_newton`):
+    ~7 iterations over all points instead of one Brent solve per point. Agrees with the scalar
+    solver within 0.01 mN/m (< 1e-6 mN/m away from x -> 0; tested).
+    """
+    x, t = np.broadcast_arrays(np.asarray(x_Na, dtype=float), np.asarray(T, dtype=float))
+    m = model(system)
+    inner = (x > 0.0) & (x < 1.0)
+    xi, ti = np.where(inner, x, 0.5), t
+
+    def excess(xn: Array) -> tuple[Array, Array]:
+        _, ek, ena = m.excess("LIQUID", xn, ti)
+        return ena, ek
+
+    sig = (surface_tension_Na(ti), surface_tension_K(ti))
+    area = tuple(F_GEOMETRIC * N_A ** (1 / 3) * molar_volume(e, ti) ** (2 / 3) for e in ("NA", "K"))
+    g, xs = _butler_newton(xi, ti, sig, area, excess)
+    g = np.where(x >= 1.0, sig[0], np.where(x <= 0.0, sig[1], g))
+    xs = np.where(x >= 1.0, 1.0, np.where(x <= 0.0, 0.0, xs))
+    return g, xs
+
+
+def _butler_newton(
+    x_a: Array,
+    T: Array,
+    sigma: tuple[Array, Array],
+    area: tuple[Array, Array],
+    excess: Callable[[Array], tuple[Array, Array]],
+    beta: float = BETA_LIQUID_METAL,
+    tol: float = 1e-12,
+    max_iter: int = 60,
+) -> tuple[Array, Array]:
+    """Vectorised root of the Butler condition sigma_a(x^S) = sigma_b(x^S), all points at once.
+
+    h(u) = sigma_a - sigma_b with x^S = 1 / (1 + e^-u) rises monotonically in u for the
+    ideal part (RT/A_a ln x^S - RT/A_b ln(1 - x^S)); Newton steps use the ideal part's exact
+    derivative plus a central difference of the excess part, and any step that leaves the
+    current bracket [lo, hi] (kept from the sign of h) is replaced by bisection.
+    """
+    rt = R * T
+    ga_b, gb_b = excess(x_a)
+    la, lb = np.log(x_a), np.log1p(-x_a)
+
+    def sides(u: Array) -> tuple[Array, Array]:
+        xs = 1.0 / (1.0 + np.exp(-u))
+        ga_s, gb_s = excess(xs)
+        ln_s, ln_1s = -np.logaddexp(0.0, -u), -np.logaddexp(0.0, u)
+        f_a = sigma[0] + (rt * (ln_s - la) + beta * ga_s - ga_b) / area[0]
+        f_b = sigma[1] + (rt * (ln_1s - lb) + beta * gb_s - gb_b) / area[1]
+        return f_a, f_b
+
+    lo = np.full(x_a.shape, -40.0)
+    hi = np.full(x_a.shape, 40.0)
+    u = np.log(x_a) - np.log1p(-x_a)  # start at the bulk composition
+    du = 1e-6
+    for _ in range(max_iter):
+        fa, fb = sides(u)
+        h = fa - fb
+        lo = np.where(h < 0, u, lo)
+        hi = np.where(h >= 0, u, hi)
+        xs = 1.0 / (1.0 + np.exp(-u))
+        hp_ideal = rt * (1.0 - xs) / area[0] + rt * xs / area[1]
+        ap, bp = sides(u + du)
+        am, bm = sides(u - du)
+        hp = (ap - bp - am + bm) / (2 * du)
+        hp = np.where(np.isfinite(hp) & (hp > 0), hp, hp_ideal)
+        step = u - h / hp
+        bad = ~((step >= lo) & (step <= hi))  # a converged step may sit on the bracket
+        u_new = np.where(bad, 0.5 * (lo + hi), step)
+        if np.all(np.abs(u_new - u) < tol):
+            u = u_new
+            break
+        u = u_new
+    fa, _ = sides(u)
+    return fa, 1.0 / (1.0 + np.exp(-u))
+
+
+# --------------------------------------------------------------- transport in the liquid alloy
+# Self-diffusion of liquid Na at its melting point (370.87 K): 4.2e-9 m2/s, radiotracer
+# capillary-reservoir data of Meyer & Nachtrieb, J. Chem. Phys. 23 (1955) 1851 (as tabulated in
+# Iida & Guthrie 1988, ch. 7; value as recalled, not re-read in this session).
+D_NA_MELT = 4.2e-9  # m2/s
+T_NA_MELT = 370.87  # K (SGTE, Dinsdale 1991)
+
+
+def self_diffusion_NaK(x_Na: ArrayLike, T: ArrayLike) -> Array:
+    """Self-diffusion coefficient (m2/s) of atoms in liquid Na-K, from Na's at its melting point.
+
+    Stokes-Einstein scaling D ~ T / eta (Sutherland, Phil. Mag. 9 (1905) 781; Einstein 1905)
+    from the measured D of Na at 370.87 K (:data:`D_NA_MELT`) with the viscosities above
+    (Fink & Leibowitz for Na; Foust eq. 1.18 for the alloy). It leaves out the size difference
+    of Na and K (both species get one D) and any deviation from Stokes-Einstein on supercooling.
+    About 2.5e-9 m2/s for the seed alloy at 25 degC.
+    """
+    t = np.asarray(T, dtype=float)
+    eta_ref = viscosity_Na(T_NA_MELT)
+    return D_NA_MELT * (t / T_NA_MELT) * (eta_ref / viscosity_NaK(x_Na, t))
+
+
+def thermodynamic_factor_NaK(x_Na: ArrayLike, T: ArrayLike, system: str = "Na-K") -> Array:
+    """Darken's thermodynamic factor Phi = d ln a_Na / d ln x_Na of the TDB liquid.
+
+    Central difference of ln a_Na (the Redlich-Kister liquid of the shipped TDB) in ln x;
+    Phi < 1 where the liquid tends to demix (Na-K's positive deviation).
+    """
+    from nakcell.thermo.activity import a_Na
+
+    x = np.clip(np.asarray(x_Na, dtype=float), 1e-6, 1 - 1e-6)
+    h = 1e-5
+    lo, hi = x * np.exp(-h), np.minimum(x * np.exp(h), 1.0)
+    return (np.log(a_Na(hi, T, system)) - np.log(a_Na(lo, T, system))) / (np.log(hi) - np.log(lo))
+
+
+def interdiffusion_NaK(x_Na: ArrayLike, T: ArrayLike) -> Array:
+    """Na-K interdiffusion coefficient (m2/s): Darken, D~ = (x_K D_Na + x_Na D_K) Phi.
+
+    Darken, Trans. AIME 175 (1948) 184, with the self-diffusion coefficients of
+    :func:`self_diffusion_NaK` (equal for both species, so D~ = D* Phi) and the TDB's
+    thermodynamic factor. Cross-correlations (Baumketner & Chushak, J. Phys.: Condens. Matter
+    11 (1999) 1397 find them in K-rich Na-K) are left out.
+    """
+    return self_diffusion_NaK(x_Na, T) * thermodynamic_factor_NaK(x_Na, T)
+
+
+# Electrical resistivity of liquid NaK: 33.5-72.0 uOhm cm (NaK-77/78 over its liquid range;
+# lowest near room temperature), Wikipedia "Sodium-potassium alloy" infobox citing the NaK
+# handbook literature (Foust 1972). The seed's 44:56 alloy is not tabulated there; liquid
+# Na-K's excess resistivity peaks near equiatomic, so this is a lower bound of a factor ~2.
+RESISTIVITY_NAK_RT = 33.5e-8  # ohm m
