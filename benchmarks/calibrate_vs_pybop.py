@@ -56,18 +56,18 @@ def nak_problem(noise: float = 1e-3, seed: int = 1):  # type: ignore[no-untyped-
     return prob, truth[0]
 
 
-def nak_cost(prob, sizes=(1, 64, 1024, 4096)) -> dict[int, float]:  # type: ignore[no-untyped-def]
+def nak_cost(prob, sizes=(1, 64, 1024, 4096)):  # type: ignore[no-untyped-def]
     rng = np.random.default_rng(0)
-    out = {}
+    out, out_cpu = {}, {}
     prob.log_posterior(prob.sample_prior(rng, 4))  # warm caches
     for n in sizes:
         y = prob.sample_prior(rng, n)
         t, c = time.perf_counter(), time.process_time()
         prob.log_posterior(y)
         out[n] = 1e3 * (time.perf_counter() - t) / n
-        cpu = 1e3 * (time.process_time() - c) / n
-        print(f"  nakcell batch {n:5d}: {out[n]:.4f} ms per evaluation (CPU {cpu:.4f} ms)")
-    return out
+        out_cpu[n] = 1e3 * (time.process_time() - c) / n
+        print(f"  nakcell batch {n:5d}: {out[n]:.4f} ms per evaluation (CPU {out_cpu[n]:.4f} ms)")
+    return out, out_cpu
 
 
 def nak_posterior(prob, truth):  # type: ignore[no-untyped-def]
@@ -134,9 +134,8 @@ def pybop_problem(noise: float = 1e-3, seed: int = 1):  # type: ignore[no-untype
         }
     )
     sim = pybop.pybamm.Simulator(pybamm.lithium_ion.SPM(), parameter_values=pv, protocol=ds)
-    like = pybop.GaussianLogLikelihoodKnownSigma(ds, sigma0=noise)
-    post = pybop.LogPosterior(like)
-    return pybop.Problem(sim, post), np.array(truth, float), t.size
+    like = pybop.GaussianLogLikelihoodKnownSigma(ds, sigma=noise)
+    return pybop.LogPosterior(sim, like), np.array(truth, float), t.size
 
 
 def pybop_cost(problem, n: int = 100) -> float:  # type: ignore[no-untyped-def]
@@ -145,11 +144,12 @@ def pybop_cost(problem, n: int = 100) -> float:  # type: ignore[no-untyped-def]
     xs = rng.uniform(0.55, 0.85, (n, 2))
     inputs = [dict(zip(names, x, strict=True)) for x in xs] if names else list(xs)
     problem.evaluate_batch(inputs[:2])
-    t = time.perf_counter()
+    t, c = time.perf_counter(), time.process_time()
     problem.evaluate_batch(inputs)
     ms = 1e3 * (time.perf_counter() - t) / n
-    print(f"  PyBOP evaluate_batch of {n}: {ms:.3f} ms per evaluation")
-    return ms
+    cpu = 1e3 * (time.process_time() - c) / n
+    print(f"  PyBOP evaluate_batch of {n}: {ms:.3f} ms per evaluation (CPU {cpu:.3f} ms)")
+    return ms, cpu
 
 
 def pybop_posterior(problem, truth, max_iter: int = 12000):  # type: ignore[no-untyped-def]
@@ -192,7 +192,7 @@ def main() -> None:
 
     print("nakcell: 20-cycle symmetric trace, 4 parameters")
     prob, truth = nak_problem()
-    cost = nak_cost(prob)
+    cost, cost_cpu = nak_cost(prob)
     nak_s = float("nan")
     if not a.skip_nak_posterior:
         run = nak_posterior(prob, truth)
@@ -203,17 +203,21 @@ def main() -> None:
             f"{d['max_rhat']:.4f} / ESS {d['min_ess']:.0f}"
             f" ({run.evaluations} evaluations, {1e3 * run.seconds / run.evaluations:.3f} ms each)"
         )
-    best = min(cost.values())
+    best, best_cpu = min(cost.values()), min(cost_cpu.values())
     print(
-        f"  cost ratio vs the issue's PyBOP {PYBOP_MS[0]}-{PYBOP_MS[1]} ms: "
-        f"{PYBOP_MS[0] / best:.0f}x-{PYBOP_MS[1] / best:.0f}x lower per evaluation"
+        f"  cost vs the issue's PyBOP {PYBOP_MS[0]}-{PYBOP_MS[1]} ms: "
+        f"{PYBOP_MS[0] / best:.0f}x-{PYBOP_MS[1] / best:.0f}x lower per evaluation (wall), "
+        f"{PYBOP_MS[0] / best_cpu:.0f}x-{PYBOP_MS[1] / best_cpu:.0f}x (CPU)"
     )
     if not a.skip_pybop:
         print("PyBOP: SPM Chen2020, 2 parameters")
         pprob, ptruth, npts = pybop_problem()
         print(f"  {npts} points")
-        pms = pybop_cost(pprob)
-        print(f"  measured per-evaluation ratio PyBOP / nakcell (batch): {pms / best:.0f}x")
+        pms, pcpu = pybop_cost(pprob)
+        print(
+            f"  measured per-evaluation ratio PyBOP / nakcell (batch): {pms / best:.1f}x wall, "
+            f"{pcpu / best_cpu:.1f}x CPU"
+        )
         dt, total, _ = pybop_posterior(pprob, ptruth)
         print(
             f"  time to R-hat < 1.01 and ESS >= 1000: PyBOP {dt:.1f} s (final run; {total:.1f} s "

@@ -82,7 +82,7 @@ class Batch:
                 if key not in uniq:
                     uniq[key] = interface_asr(c)
                 rows.append(uniq[key])
-            self._cache["itf"] = {k: np.array([r[k] for r in rows]) for k in rows[0]}
+            self._cache["itf"] = {k: np.array([r.get(k, 0.0) for r in rows]) for k in rows[0]}
         return self._cache["itf"]
 
     def simulate(self, protocol: Any) -> Any:
@@ -143,7 +143,9 @@ def eis_impedance(b: Batch, freq: np.ndarray) -> np.ndarray:
     w = 2 * np.pi * np.asarray(freq, float)[None, :]
     r_b = (L / (sig * A))[:, None]
     c_b = (EPS0 * eps * A / L)[:, None]
-    r_ct = (itf["charge_transfer_asr"] / A)[:, None]  # already per geometric area (/ f)
+    # charge transfer (+ the interphase film, in the same arc as the engine's eis_stack),
+    # already per geometric area (/ f)
+    r_ct = ((itf["charge_transfer_asr"] + itf.get("film_asr", 0.0)) / A)[:, None]
     c_ct = (c_dl * f * A)[:, None]
     r_cs = (itf["constriction_asr"] / A)[:, None]
     z_b = r_b / (1 + 1j * w * r_b * c_b)

@@ -65,7 +65,8 @@ def _student(resid: np.ndarray, sd: np.ndarray, nu: float = 4.0) -> np.ndarray:
 
 # ------------------------------------------------------------------------ scalar statements
 _QUANTITIES = {
-    "r_int": ("area_resistance", "per-electrode interface ASR at assembly"),
+    "r_int": ("area_resistance", "one interface's ASR at assembly"),
+    "r_int_cell": ("area_resistance", "both interfaces of the symmetric cell, 2 R_int"),
     "r_bulk": ("area_resistance", "electrolyte bulk ASR L / sigma(T)"),
     "r_total": ("area_resistance", "R_bulk + 2 R_int"),
     "eta": ("voltage", "mean |V| over one 2 x 0.5 h galvanostatic cycle at the current"),
@@ -94,10 +95,15 @@ class Scalar(Observation):
 
     def predict(self, b: Batch) -> np.ndarray:
         q = self.quantity
-        if q in ("r_int", "r_bulk", "r_total"):
+        if q in ("r_int", "r_int_cell", "r_bulk", "r_total"):
             itf = b.interface()
             r_int, r_b = itf["interface_asr"], itf["bulk_asr"]
-            v = {"r_int": r_int, "r_bulk": r_b, "r_total": r_b + 2 * r_int}[q]
+            v = {
+                "r_int": r_int,
+                "r_int_cell": 2 * r_int,
+                "r_bulk": r_b,
+                "r_total": r_b + 2 * r_int,
+            }[q]
             return v[:, None]
         res = b.simulate(self._proto())
         v = res.hysteresis if q == "hysteresis" else res.overpotential
@@ -173,8 +179,9 @@ def parse_statement(text: str) -> Observation:
         raise NakcellInputError(
             "--obs",
             repr(text),
-            "'NAME = VALUE +- SD UNIT [at CURRENT]' (NAME one of R_int, R_bulk, R_total, eta, "
-            "hysteresis) or 'shorts|fails within TIME at CURRENT' or 'survives TIME at CURRENT'",
+            "'NAME = VALUE +- SD UNIT [at CURRENT]' (NAME one of R_int, R_int_cell, R_bulk, "
+            "R_total, eta, hysteresis) or 'shorts|fails within TIME at CURRENT' or "
+            "'survives TIME at CURRENT'",
         )
     q = m["q"].lower()
     if q not in _QUANTITIES:

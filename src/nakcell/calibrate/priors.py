@@ -44,6 +44,14 @@ PUBLISHED_RANGES: dict[str, tuple[float, float, bool, str]] = {
         "cm2 (assumption: bare Na on untreated NASICON is reported in the 1e2-1e3 ohm cm2 "
         "decades, seed SFig 9: 105 ohm cm2; upper end widened by a factor ~5)",
     ),
+    "interface_asr_measured": (
+        0.1e-4,
+        5000e-4,
+        True,
+        "the interphase (measured interface) resistance, 0.1-5000 ohm cm2: below the lowest RT "
+        "Na|NZSP value found (1.5 ohm cm2, Li et al., Chem. Sci. 2022) up to bare Na on "
+        "untreated NASICON (assumption, as for i0); the seed's SFig 9 105 and 15 ohm cm2 inside",
+    ),
     "electrolyte.sigma_ref": (
         1e-5 * 100,
         5e-3 * 100,
