@@ -6,6 +6,7 @@ points, so they never exercise those paths nor block edges)."""
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -90,3 +91,58 @@ def test_header_only_and_no_output() -> None:
     cols, rows = _parse(HEADER + "\n")
     assert rows == 0 and all(len(v) == 0 for v in cols.values())
     assert arbin._parse_res_columns(io.BytesIO(b"")) is None
+
+
+def test_arbin_csv_equals_res_of_the_same_test(shared_data: Path) -> None:
+    """cellpy's raw-data CSV of its Arbin test cell (';'-separated, decimal comma, the .res
+    Channel_Normal_Table columns) is the same measurement as the .res beside it: read as
+    'arbin_csv' it gives the .res table (through mdb-export) to the CSV's 6 significant
+    digits, and its columns equal pandas.read_csv's of the same file."""
+    import pandas as pd
+
+    from nakcell.io import detect_format, read
+
+    csv = shared_data / "cyclers" / "20160805_sic006_45_cc_01_rawdata.csv"
+    assert detect_format(csv) == "arbin_csv"
+    a = read(csv).data
+    b = read(shared_data / "cyclers" / "20160805_test001_45_cc_01.res").data
+    assert len(a) == len(b) == 10261
+    for col in ("cycle", "step"):
+        np.testing.assert_array_equal(a[col].to_numpy(), b[col].to_numpy())
+    assert (a["step_type"].astype(str) == b["step_type"].astype(str)).all()
+    for col in ("time_s", "current_A", "voltage_V", "capacity_Ah", "energy_Wh"):
+        x = b[col].to_numpy()
+        np.testing.assert_allclose(a[col], x, rtol=5e-6, atol=5e-6 * np.abs(x).max(), err_msg=col)
+    ref = pd.read_csv(csv, sep=";", decimal=",")
+    np.testing.assert_array_equal(a["current_A"].to_numpy(), ref["Current"].to_numpy())
+    t = ref["Test_Time"].to_numpy()
+    np.testing.assert_allclose(a["time_s"].to_numpy(), t - t[0], rtol=0, atol=1e-9)  # from 0
+
+
+@pytest.mark.parametrize("arrow", [True, False])
+def test_arbin_csv_units_latin1_and_bad_cells(
+    arrow: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Headers with units ('Current(mA)') are scaled; latin-1 bytes in a column the table
+    does not use are fine; a cell that is not a number refuses the file, naming it; the
+    same with pyarrow (the ``all`` extra) and without it (pandas)."""
+    import sys
+
+    if not arrow:
+        monkeypatch.setitem(sys.modules, "pyarrow", None)  # import pyarrow -> ImportError
+    from nakcell.errors import NakcellFileError
+    from nakcell.io import read
+
+    head = "Data_Point,Test_Time(s),Step_Index,Cycle_Index,Current(mA),Voltage(V),Note\n"
+    rows = "".join(
+        f"{k + 1},{10.0 * k},1,1,{2.0 if k < 5 else -2.0},{3 + k / 100},\xb5\n" for k in range(10)
+    )
+    ok = tmp_path / "units.csv"
+    ok.write_bytes((head + rows).encode("latin-1"))
+    t = read(ok).data
+    np.testing.assert_allclose(t["current_A"][:5], 2e-3)
+    np.testing.assert_allclose(t["time_s"], 10.0 * np.arange(10))
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes((head + rows.replace("3.05", "3.0x", 1)).encode("latin-1"))
+    with pytest.raises(NakcellFileError, match=r"bad\.csv.*3\.0x"):
+        read(bad)

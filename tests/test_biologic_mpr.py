@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from nakcell.errors import NakcellFileError
 from nakcell.io import CyclerData, read
+from nakcell.io import _mpr as mpr
 from nakcell.io import biologic as bl
 
 MPR = [
@@ -87,18 +88,18 @@ def test_table_follows_galvani_raw_columns(name: str, cyclers: Path) -> None:
     assert checked > 0
 
 
-def test_unknown_column_id_falls_back_to_galvani(
+def test_unknown_column_id_is_sized_from_the_record_and_named(
     cyclers: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """With 'P/W' (id 70) unknown to our table, the file goes through galvani: same table."""
+    """With 'P/W' (id 70) unknown to our table, its size comes from the record length:
+    every other column is read (the same table) and the unknown one is named."""
     path = cyclers / MPR[3]
     ref = read(path).data
-    table = {k: v for k, v in bl._COLUMN_IDS.items() if k != 70}
-    monkeypatch.setattr(bl, "_COLUMN_IDS", table)
-    with pytest.raises(bl._UnknownColumnError):
-        bl.mpr_columns(path)
+    table = {k: v for k, v in mpr._COLUMN_IDS.items() if k != 70}
+    monkeypatch.setattr(mpr, "_COLUMN_IDS", table)
     out = read(path)
     assert out.meta["start_time"] == "2020-10-26T12:49:58"
+    assert out.meta["unread_columns"] == ["id 70 (4 bytes)"]
     assert out.data.equals(ref)
 
 
@@ -136,13 +137,16 @@ def test_damaged_containers_name_the_place(cyclers: Path, tmp_path: Path) -> Non
 
 
 def test_unknown_id_that_galvani_does_not_know_either(cyclers: Path, tmp_path: Path) -> None:
+    """An id no reader knows (60000) in place of 'P/W': read all the same, and named."""
+    ref = read(cyclers / MPR[3]).data
     raw = bytearray((cyclers / MPR[3]).read_bytes())  # version 3: u2 ids from byte 5
     body = _data_module(bytes(raw))
     struct.pack_into("<H", raw, body + 5 + 2 * 15, 60000)  # the last id, 'P/W'
     p = tmp_path / "unknown.mpr"
     p.write_bytes(bytes(raw))
-    with pytest.raises(NakcellFileError, match=r"not a readable BioLogic \.mpr"):
-        read(p)
+    out = read(p)
+    assert out.meta["unread_columns"] == ["id 60000 (4 bytes)"]
+    assert out.data.equals(ref)
 
 
 class _HangError(Exception):

@@ -84,6 +84,8 @@ def test_plot_writes_a_png(tmp_path):
         (["cycle", "--current-density", "-5"], "current_density"),
         (["cycle", "--half-cycle", "2 V"], "half_cycle"),
         (["ccd", "--start", "5", "--stop", "1"], "stop"),
+        (["ccd", "--capacity", "-1"], "capacity"),
+        (["ccd", "--interface-reading", "both"], "interface-reading"),
     ],
 )
 def test_bad_input_is_one_line_exit_2(args, needle):
@@ -100,3 +102,27 @@ def test_bad_toml_cell_names_the_field(tmp_path):
     p = nakcell("cycle", "--cell", str(f), "--duration", "1")
     assert p.returncode == 2
     assert "my.toml.thickness" in p.stderr
+
+
+def test_ccd_fixed_capacity_steps_and_the_interface_reading():
+    p = nakcell(
+        "ccd", "--cell", "seed-na", "--start", "0.1", "--stop", "0.2", "--capacity", "0.05",
+        "--interface-reading", "per-interface", "--json",
+    )  # fmt: skip
+    assert p.returncode == 0, p.stderr
+    out = json.loads(p.stdout)
+    assert out["protocol"]["capacity_mAh_cm2"] == pytest.approx(0.05)
+    assert out["protocol"]["half_cycle_h"] is None
+    assert out["ccd_note"]
+
+
+def test_toml_cell_takes_an_interphase_preset(tmp_path):
+    from nakcell.cell.symmetric import interface_asr
+    from nakcell.materials import load_cell
+
+    f = tmp_path / "au.toml"
+    f.write_text('base = "seed-na"\ninterphase = "Au"\n')
+    assert interface_asr(load_cell(f))["interface_asr"] * 1e4 == pytest.approx(146.0, rel=1e-6)
+    f.write_text('interphase = "gold"\n')
+    p = nakcell("cycle", "--cell", str(f), "--duration", "1")
+    assert p.returncode == 2 and "interphase" in p.stderr

@@ -28,6 +28,9 @@ SEEDS: dict[str, tuple[str, int | None, int]] = {
     "arbin_xlsx": ("bs542_004_gr_li_50ua_50mv_1v_191020_Channel_11.xlsx", None, 25),
     "land_xlsx": ("NJK_CC_156_C30_C_x30.xlsx", None, 12),
     "maccor_txt": ("maccor_002.txt", 120, 40),
+    "arbin_csv": ("20160805_sic006_45_cc_01_rawdata.csv", 120, 40),
+    "neware_bts_csv": ("neware_uio.csv", 120, 40),
+    "neware_bts_xlsx": ("neware_uio_head_record.xlsx", None, 12),
     "csv": ("", None, 40),
 }
 
@@ -89,6 +92,9 @@ def _ext(fmt: str) -> str:
         "arbin_xlsx": ".xlsx",
         "land_xlsx": ".xlsx",
         "maccor_txt": ".txt",
+        "arbin_csv": ".csv",
+        "neware_bts_csv": ".csv",
+        "neware_bts_xlsx": ".xlsx",
         "csv": ".csv",
     }[fmt]
 
@@ -185,3 +191,80 @@ def test_neware_seeds_reach_nakcell_decoder(
     p = scratch / f"seed{_ext(fmt)}"
     p.write_bytes(seeds[fmt])
     assert read(p).meta["reader"] == "nakcell"
+
+
+# the reader paths issue 17 added, each from a real file of tests/data/cyclers/public:
+# decimal commas, 'Nd hh:mm:ss' durations with milli-unit headers and blank lines, a
+# .mpr whose unknown column ids are sized from the record, a .mpr with an mm2 area
+EXTRA_SEEDS: dict[str, tuple[str, int | None]] = {
+    "cellpy_maccor_two.txt": (None, 60),
+    "cellpy_maccor_three.txt": (None, 150),
+    "gcpl.issue_230.cut3000.mpr": (None, None),
+    "gcpl.issue_226.CxN.mpr": (None, None),
+    "ca.issue_149.mpt": (None, None),  # decimal commas
+}
+
+
+@pytest.mark.parametrize("name", sorted(EXTRA_SEEDS))
+def test_issue17_paths_truncated_and_flipped(name: str, shared_data: Path, scratch: Path) -> None:
+    raw = (shared_data / "cyclers" / "public" / name).read_bytes()
+    lines = EXTRA_SEEDS[name][1]
+    if lines is not None:
+        raw = b"\n".join(raw.split(b"\n")[:lines]) + b"\n"
+    ext = Path(name).suffix
+    _check(scratch / f"seed17{ext}", raw)  # the seed itself reads
+
+    @settings(
+        max_examples=30,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow],
+    )
+    @given(
+        cut=st.integers(0, len(raw) - 1),
+        flips=st.lists(
+            st.tuples(st.integers(0, min(4095, len(raw) - 1)), st.integers(0, 7)), max_size=8
+        ),
+    )
+    def run(cut: int, flips: list[tuple[int, int]]) -> None:
+        b = bytearray(raw)
+        for pos, bit in flips:
+            b[pos] ^= 1 << bit
+        _check(scratch / f"f17{ext}", bytes(b))
+        _check(scratch / f"t17{ext}", raw[:cut])
+
+    run()
+
+
+@pytest.mark.parametrize("name", ["cellpy_maccor_two.txt", "gcpl.issue_230.cut3000.mpr"])
+def test_import_of_damaged_files_is_stored_quarantined_or_refused(
+    name: str, shared_data: Path, scratch: Path
+) -> None:
+    """`data import` on cut files: each is 'imported', 'quarantined' (rows without time,
+    voltage or current set aside) or an 'error' with a reason; nothing else escapes, and
+    no stored point lacks time, voltage or current."""
+    import duckdb
+
+    from nakcell.store.lab import import_files
+
+    raw = (shared_data / "cyclers" / "public" / name).read_bytes()
+    db = scratch / f"fuzz_{name}.duckdb"
+
+    @settings(max_examples=12, deadline=None, derandomize=True, database=None)
+    @given(cut=st.integers(0, len(raw) - 1))
+    def run(cut: int) -> None:
+        p = scratch / f"imp{cut}{Path(name).suffix}"
+        p.write_bytes(raw[:cut])
+        (res,) = import_files(db, [p])
+        assert res.status in ("imported", "quarantined", "duplicate", "error")
+        assert res.status != "error" or res.error
+
+    run()
+    con = duckdb.connect(str(db))
+    bad = con.execute(
+        "SELECT count(*) FROM points WHERE time_s IS NULL OR voltage_V IS NULL OR "
+        "current_A IS NULL OR isnan(time_s) OR isnan(voltage_V) OR isnan(current_A)"
+    ).fetchone()
+    con.close()
+    assert bad == (0,)

@@ -254,3 +254,28 @@ def test_compare_replays_a_measured_symmetric_protocol_on_the_cell_model() -> No
     k = int(np.argmin(np.abs(t - 900.0)))
     assert v[k] == pytest.approx(i_a * r_total, rel=0.02)
     assert t[-1] == pytest.approx(3600.0, rel=1e-6)
+
+
+def test_reversal_zero_crossing_is_not_a_short() -> None:
+    """+-11 uA, 12 h half-cycles sampled each 60 s, a stable 20 mV polarisation that
+    relaxes through zero after each reversal (V = eta (1 - 2 exp(-tau / 600 s))): |V|/|I|
+    is under 0.2x the previous half-cycle's on 4-5 points in a row at every reversal
+    (the old rule, 3 points, called that a short). It lasts ~250 s of 43,200 s: no
+    short, and no CCD -- a labelled lower bound at the one current tested."""
+    eta, i, half = 0.020, 11e-6, 12 * 3600.0
+
+    def relax(tau: np.ndarray, ii: float) -> np.ndarray:
+        return np.sign(ii) * eta * (1.0 - 2.0 * np.exp(-tau / 600.0))
+
+    segs = [(i if k % 2 == 0 else -i, half, relax) for k in range(4)]
+    df = _trace(segs, dt=60.0)
+    v, t = df["voltage_V"].to_numpy(), df["time_s"].to_numpy()
+    low = np.abs(v) < 0.2 * eta
+    first_rev = (t > half) & (t < half + 3600)
+    assert low[first_rev].sum() >= 4  # what a 3-point rule fires on
+    assert detect_short(df, persist_fraction=0.0, persist_s=0.0) is not None
+    assert detect_short(df) is None
+    out = critical_current_density(df, area_m2=1e-4)
+    assert out["ccd_A_m2"] is None and out["short"] is None
+    assert out["ccd_lower_bound_A_m2"] == pytest.approx(i / 1e-4, rel=1e-3)
+    assert "no failure seen" in out["ccd_status"] and "one current only" in out["ccd_status"]

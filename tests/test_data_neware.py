@@ -351,3 +351,125 @@ def test_new_decoders_survive_flips_and_cuts(
     name: str, member: str | None, cyclers: Path, tmp_path: Path
 ) -> None:
     test_decoder_survives_flips_and_cuts(name, member, cyclers, tmp_path)
+
+
+# ------------------------------------------------ BTSDA's own exports (CSV)
+
+
+def test_btsda_record_csv_is_read(cyclers: Path) -> None:
+    """neware_uio.csv (BTSDA's record table as CSV, cellpy test data): time from the
+    'Cumulative Time' text parsed independently by pandas.to_timedelta, V, I and cycle as
+    the file has them, and each charge/discharge step's capacity equals the integral of
+    |I| dt over the step (trapezoid on the 60 s samples, 1 %): the exported capacity is
+    per step, in Ah."""
+    path = cyclers / "neware_uio.csv"
+    out = read(path)
+    assert out.format == "neware_bts_csv" and out.meta["instrument"] == "Neware"
+    t = out.data
+    ref = pd.read_csv(path)
+    assert len(t) == len(ref) == 9065
+    secs = pd.to_timedelta(ref["Cumulative Time"]).dt.total_seconds().to_numpy()
+    np.testing.assert_allclose(t["time_s"], secs - secs[0], rtol=0, atol=1e-9)
+    np.testing.assert_array_equal(t["current_A"], ref["Current(A)"])
+    np.testing.assert_array_equal(t["voltage_V"], ref["Voltage(V)"])
+    np.testing.assert_array_equal(t["cycle"], ref["Cycle Index"])
+    assert ((t["step_type"] == "rest") == (ref["Step Type"] == "Rest")).all()
+    checked = 0
+    for _, g in t.groupby("step"):
+        if g["step_type"].iloc[0] == "rest" or len(g) < 20:
+            continue
+        q = np.trapezoid(np.abs(g["current_A"]), g["time_s"]) / 3600
+        np.testing.assert_allclose(g["capacity_Ah"].iloc[-1], q, rtol=0.01)
+        checked += 1
+    assert checked >= 10
+
+
+def test_btsda_layered_export_is_refused_with_reason(cyclers: Path) -> None:
+    """BTSDA's layered export (cycle, step and record rows interleaved; cellpy's
+    nw_regular_export_ife_example.csv, first 200 lines) is refused, saying what to export."""
+    path = cyclers / "nw_regular_export_ife_example_head.csv"
+    with pytest.raises(NakcellFileError, match=r"layered export.*export the record layer"):
+        read(path)
+
+
+def _xlsx_from_rows(rows: list[list[str]], sheet: str) -> bytes:
+    """A minimal .xlsx holding ``rows`` in one sheet (numbers as numbers, the rest inline
+    text): a container for real rows where no public BTSDA workbook was found."""
+    from xml.sax.saxutils import escape
+
+    def col(k: int) -> str:
+        s = ""
+        k += 1
+        while k:
+            k, r = divmod(k - 1, 26)
+            s = chr(65 + r) + s
+        return s
+
+    def cell(ref: str, v: str) -> str:
+        try:
+            float(v)
+            return f'<c r="{ref}"><v>{v}</v></c>'
+        except ValueError:
+            return f'<c r="{ref}" t="inlineStr"><is><t>{escape(v)}</t></is></c>'
+
+    body = "".join(
+        f'<row r="{i + 1}">'
+        + "".join(cell(f"{col(k)}{i + 1}", v) for k, v in enumerate(r))
+        + "</row>"
+        for i, r in enumerate(rows)
+    )
+    ns = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    files = {
+        "[Content_Types].xml": (
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+            'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats'
+            '-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/'
+            'sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+            'spreadsheetml.worksheet+xml"/></Types>'
+        ),
+        "_rels/.rels": (
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            f'<Relationship Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/>'
+            "</Relationships>"
+        ),
+        "xl/workbook.xml": (
+            f'<workbook {ns} xmlns:r="{rel}"><sheets><sheet name="{sheet}" sheetId="1" '
+            'r:id="rId1"/></sheets></workbook>'
+        ),
+        "xl/_rels/workbook.xml.rels": (
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            f'<Relationship Id="rId1" Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/>'
+            "</Relationships>"
+        ),
+        "xl/worksheets/sheet1.xml": f"<worksheet {ns}><sheetData>{body}</sheetData></worksheet>",
+    }
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, text in files.items():
+            z.writestr(name, text)
+    return out.getvalue()
+
+
+def test_btsda_record_sheet_of_a_workbook_reads_as_the_csv(cyclers: Path, tmp_path: Path) -> None:
+    """A workbook whose 'record' sheet holds BTSDA's record table (here the first 2,000 real
+    rows of neware_uio.csv, written into a minimal .xlsx by the test: no public BTSDA
+    workbook was found) is detected as neware_bts_xlsx, not as LANDdt (which also has a
+    'Record' sheet), and gives the table the CSV of the same rows gives."""
+    import csv as _csv
+
+    from nakcell.io import detect_format
+
+    with open(cyclers / "neware_uio.csv", newline="") as fh:
+        rows = list(_csv.reader(fh))[:2001]
+    part = tmp_path / "uio_head.csv"
+    with open(part, "w", newline="") as fh:
+        _csv.writer(fh).writerows(rows)
+    book = tmp_path / "uio_head.xlsx"
+    book.write_bytes(_xlsx_from_rows(rows, "record"))
+    assert detect_format(book) == "neware_bts_xlsx"
+    a, b = read(book), read(part)
+    assert a.format == "neware_bts_xlsx"
+    pd.testing.assert_frame_equal(a.data, b.data)

@@ -84,3 +84,21 @@ def test_unknown_element_exit_2(shared_data: Path, capsys: pytest.CaptureFixture
     f = shared_data / "eis" / "impedancepy_exampleDataZPlot.z"
     code, _, err = run(["eis", "fit", str(f), "--circuit", "R0-Q1"], capsys)
     assert code == 2 and "'Q1'" in err and len(err.strip().splitlines()) == 1
+
+
+def test_fit_json_and_text_say_why_a_fit_failed_and_carry_read_notes(
+    shared_data: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """ZPlot file fitted with a CPE whose exponent runs to 1; Parstat file with DC rows."""
+    z = shared_data / "eis" / "impedancepy_exampleDataZPlot.z"
+    par = shared_data / "eis" / "impedancepy_exampleDataParstat.txt"
+    code, out, _ = run(
+        ["eis", "fit", str(z), str(par), "--circuit", "R0-p(R1,CPE1)", "--json"], capsys
+    )
+    rows = json.loads(out)
+    assert code == 0
+    assert rows[0]["success"] is False and "CPE1_1" in rows[0]["message"]
+    assert rows[0]["problems"] and "notes" not in rows[0]
+    assert any("781 DC rows" in n for n in rows[1]["notes"])
+    code, out, _ = run(["eis", "fit", str(z), "--circuit", "R0-p(R1,CPE1)"], capsys)
+    assert "FAILED: CPE1_1 = 1 is at its upper bound 1" in out

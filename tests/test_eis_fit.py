@@ -47,6 +47,8 @@ def test_batch_recovers_two_arcs_at_1pct_noise() -> None:
     ok = np.all(np.abs(est[:, [0, 1, 4]] / P[:, [0, 1, 4]] - 1) < 0.1, axis=1)
     ok &= np.all(np.abs(est[:, [3, 6]] - P[:, [3, 6]]) < 0.05, axis=1)
     assert ok.mean() >= 0.9
+    # the honesty checks do not fail determined fits: recovered spectra report success
+    assert np.mean([r.success for r, good in zip(res, ok, strict=True) if good]) >= 0.95
 
 
 def test_stderr_matches_monte_carlo_scatter() -> None:

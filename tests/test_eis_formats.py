@@ -119,7 +119,7 @@ def test_zplot_no_comments_reads_the_31_rows_present(shared_data: Path) -> None:
 
 
 def test_biologic_missing_frequency_column_refused(shared_data: Path) -> None:
-    with pytest.raises(NakcellFileError, match="'freq/Hz' not found"):
+    with pytest.raises(NakcellFileError, match=r"\(line 61\): column 'freq/Hz' not found"):
         read(eis(shared_data, "impedancepy_exampleDataBioLogic_MissingFreq.mpt"))
 
 
@@ -248,3 +248,57 @@ def test_negative_frequency_is_an_error_not_a_dc_row(tmp_path: Path) -> None:
     p.write_text("f,Z',Z''\n100,1,-1\n0,0,0\n-10,2,-1\n-1,3,-1\n")
     with pytest.raises(NakcellFileError, match=r"line 4.*negative|negative"):
         read(p)
+
+
+def test_phase_column_arbitrates_a_mislabelled_imaginary_column(
+    shared_data: Path, tmp_path: Path
+) -> None:
+    """The real CHI table with its Z" column negated (as exports that write -Z'' under a
+    plain Z'' name do): the file's own Phase/deg column shows it, the sign is corrected."""
+    src = eis(shared_data, "impedancepy_exampleDataCHInstruments.txt")
+    out = []
+    for ln in src.read_text().splitlines():
+        parts = ln.split(",")
+        if ln.count(",") == 4 and parts[2].strip()[0] in "-0123456789":
+            parts[2] = " " + str(-float(parts[2]))
+        out.append(",".join(parts))
+    p = tmp_path / "neg.txt"
+    p.write_text("\n".join(out))
+    s = read(p)
+    np.testing.assert_allclose(s.Z_ohm, read(src).Z_ohm, rtol=1e-12)
+    assert "holds -Z''" in s.metadata["notes"][0]
+    assert "agree" in read(src).metadata["phase_check"]
+
+
+def test_pyeis_tab_table_sign_from_its_phase_and_scale_mismatch_noted(shared_data: Path) -> None:
+    """PyEIS's ex3.txt: Frequency, Z_E, Phase_E (rad), Z_re, Z_img (positive: -Z'').
+    PyEIS's own importer maps Z_img to its 'im' (= -Im Z) and Z_E to |Z|. The sign comes
+    from the file's phase column; |Z_re + j Z_img| is 3571x smaller than Z_E at every
+    point, which the reader cannot resolve and says."""
+    p = eis(shared_data, "pyeis_ex3.txt")
+    s = read(p)
+    rows = [ln.split("\t") for ln in p.read_text().splitlines()[1:] if ln.strip()]
+    ref = np.array([complex(float(r[3]), -float(r[4])) for r in rows])
+    np.testing.assert_allclose(s.Z_ohm, ref, rtol=1e-12)
+    np.testing.assert_allclose(np.angle(s.Z_ohm), [float(r[2]) for r in rows], atol=2e-3)
+    assert s.frequency_Hz[0] == pytest.approx(1e-4) and s.n == 20
+    assert any("3571 x" in n for n in s.metadata["notes"])
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"), [("Z_E", "zmod"), ("Phase_E", "phase"), ("Zre_1", "zre"), ("Time_s", None)]
+)
+def test_header_rule_short_tag_after_underscore(name: str, kind: str | None) -> None:
+    assert parse_column(name).kind == kind
+
+
+def test_utf16_export_with_bom_is_read(shared_data: Path, tmp_path: Path) -> None:
+    """The real CHI table re-encoded as UTF-16 with a byte-order mark (Windows exports)."""
+    src = eis(shared_data, "impedancepy_exampleDataCHInstruments.txt")
+    p = tmp_path / "u16.txt"
+    p.write_bytes(src.read_text().encode("utf-16"))
+    np.testing.assert_allclose(read(p).Z_ohm, read(src).Z_ohm)
+    q = tmp_path / "u16.mpt"
+    mpt = eis(shared_data, "impedancepy_exampleDataBioLogic.mpt")
+    q.write_bytes(mpt.read_text(encoding="latin-1").encode("utf-16"))
+    np.testing.assert_allclose(read(q).Z_ohm, read(mpt).Z_ohm)

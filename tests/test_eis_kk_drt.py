@@ -84,3 +84,57 @@ def test_drt_zarc_matches_fuoss_kirkwood_peak() -> None:
     i = np.argmax(r.gamma_ohm)
     assert r.tau_s[i] == pytest.approx(tau0, rel=0.2)
     assert r.gamma_ohm.max() == pytest.approx(exact.max(), rel=0.2)
+
+
+# ------------------------------------------------------------------ how lambda was chosen
+
+
+def test_noisy_zarc_lambda_by_discrepancy_not_at_floor() -> None:
+    R, tau0, a = 100.0, 1e-3, 0.8
+    z = Circuit("R0-p(R1,CPE1)").impedance(np.array([5.0, R, tau0**a / R, a]), W)
+    rng = np.random.default_rng(4)
+    r = drt(
+        F, z + 0.005 * np.abs(z) * (rng.standard_normal(z.size) + 1j * rng.standard_normal(z.size))
+    )
+    assert r.lam_method == "discrepancy" and not r.lam_at_floor and not r.notes
+    d = r.to_dict()
+    assert d["lambda_method"] == "discrepancy" and d["lambda_at_floor"] is False
+
+
+def test_unreachable_discrepancy_uses_l_curve_and_says_so() -> None:
+    """A low-frequency inductive loop (negative-resistance feature) no gamma >= 0 can fit:
+    the discrepancy target is out of reach, lambda comes from the L-curve corner, the ZARC
+    peak is still where it belongs."""
+    R, tau0, a = 100.0, 1e-3, 0.8
+    zarc = Circuit("R0-p(R1,CPE1)").impedance(np.array([5.0, R, tau0**a / R, a]), W)
+    loop = Circuit("p(R2,L2)").impedance(np.array([30.0, 30.0 * 2.0]), W)  # tau = L/R = 2 s
+    z = zarc + loop
+    z = z + 0.002 * np.abs(z) * np.random.default_rng(5).standard_normal(z.size)
+    r = drt(F, z)
+    assert r.lam_method == "l-curve"
+    assert any("not reached" in n for n in r.notes)
+    # the claim checked: even the floor lambda leaves more than the Lin-KK residual
+    floor = drt(F, z, lam=1e-8)
+    res = np.concatenate([(floor.Z_fit - z).real, (floor.Z_fit - z).imag]) / np.tile(np.abs(z), 2)
+    assert np.sqrt(np.mean(res**2)) > lin_kk(F, z).rms
+    big = max(r.peaks, key=lambda p: p["R_ohm"])
+    assert big["tau_s"] == pytest.approx(tau0, rel=0.3)
+
+
+def test_real_spectrum_at_floor_is_flagged(shared_data: Path) -> None:
+    s = read(shared_data / "eis" / "impedancepy_exampleDataGamry.DTA")
+    r = drt(s.frequency_Hz, s.Z_ohm)
+    assert r.lam == pytest.approx(1e-8) and r.lam_at_floor
+    assert any("floor" in n for n in r.notes)
+    fixed = drt(s.frequency_Hz, s.Z_ohm, lam=1e-8)
+    assert not fixed.lam_at_floor and fixed.lam_method == "given"  # a user's choice is theirs
+
+
+def test_cli_drt_prints_floor_note(shared_data: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from nakcell.cli import main
+
+    with pytest.raises(SystemExit) as e:
+        main(["eis", "drt", str(shared_data / "eis" / "impedancepy_exampleDataGamry.DTA")])
+    out = capsys.readouterr().out
+    assert e.value.code == 0
+    assert "AT ITS FLOOR" in out and "note: lambda fell to its floor" in out

@@ -63,11 +63,11 @@ def test_arrhenius_conductivity_rises_with_temperature():
 def test_in_loop_surface_tension_matches_butler():
     import numpy as np
 
-    from nakcell.cell.symmetric import _gamma
+    from nakcell.interface.liquid import surface_tension
 
     for x in (0.013, 0.1, 0.3, 0.57, 0.8, 0.996):
         for t in (260.0, 298.15, 351.3):
-            assert _gamma(np.array([x]), np.array([t]))[0] == pytest.approx(
+            assert surface_tension(np.array([x]), np.array([t]))[0] == pytest.approx(
                 surface_tension_NaK(x, t)[0], abs=1e-3
             )
 

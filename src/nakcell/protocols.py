@@ -62,14 +62,20 @@ class Galvanostatic:
         """(durations (n_seg,), signed current densities (n_seg, n)); last one cut at duration."""
         return _alternating(self.magnitudes(n), self.half_cycle, self.duration)
 
+    def whole_halves(self, seg_dur: np.ndarray) -> np.ndarray:
+        """Which segments are whole half-cycles (the last one may be cut by the duration)."""
+        return np.isclose(seg_dur, self.half_cycle)
+
 
 @dataclass(frozen=True)
 class SteppedCCD:
     """Stepped-current critical-current-density test.
 
     Starts at ``start`` and raises the current by ``step`` after ``cycles_per_step`` full
-    cycles (2 half-cycles of ``half_cycle`` each) until ``stop``. The CCD is the highest
-    current completed without short circuit or voltage-limit stop.
+    cycles (2 half-cycles each) until ``stop``. Each half-cycle lasts ``half_cycle`` (s), or,
+    with ``capacity`` (C/m2 per half-cycle, as most papers give it in mAh/cm2), capacity / i
+    at each level. The CCD is the highest current completed without short circuit or
+    voltage-limit stop; a run that ends because an electrode runs out of Na has no CCD.
     """
 
     start: float
@@ -78,6 +84,7 @@ class SteppedCCD:
     stop: float
     cycles_per_step: int = 1
     v_limit: float = 5.0
+    capacity: float | None = None
 
     def __post_init__(self) -> None:
         _positive("start", self.start, "current_density")
@@ -92,6 +99,33 @@ class SteppedCCD:
             )
         if not isinstance(self.cycles_per_step, int) or self.cycles_per_step < 1:
             raise NakcellInputError("cycles_per_step", self.cycles_per_step, "an integer >= 1")
+        if self.capacity is not None and not (math.isfinite(self.capacity) and self.capacity > 0):
+            raise NakcellInputError(
+                "capacity", f"{self.capacity / 3.6e4:g} mAh/cm2", "a positive areal capacity"
+            )
+
+    @classmethod
+    def fixed_capacity(
+        cls,
+        start: float,
+        step: float,
+        stop: float,
+        capacity: float,
+        cycles_per_step: int = 1,
+        v_limit: float = 5.0,
+    ) -> SteppedCCD:
+        """Steps of fixed areal capacity (C/m2 per half-cycle) instead of fixed time."""
+        return cls(start, step, capacity / start, stop, cycles_per_step, v_limit, capacity)
+
+    def half_cycles(self) -> np.ndarray:
+        """Duration (s) of each half-cycle."""
+        lv = np.repeat(self.levels, 2 * self.cycles_per_step)
+        if self.capacity is None:
+            return np.full(lv.size, self.half_cycle)
+        return self.capacity / lv
+
+    def whole_halves(self, seg_dur: np.ndarray) -> np.ndarray:
+        return np.ones(seg_dur.size, bool)
 
     @property
     def levels(self) -> np.ndarray:
@@ -104,7 +138,7 @@ class SteppedCCD:
 
     @property
     def duration(self) -> float:
-        return self.n_halfcycles * self.half_cycle
+        return float(self.half_cycles().sum())
 
     def magnitudes(self, n: int) -> np.ndarray:
         lv = np.repeat(self.levels, 2 * self.cycles_per_step)
@@ -115,7 +149,9 @@ class SteppedCCD:
         return 1
 
     def segments(self, n: int) -> tuple[np.ndarray, np.ndarray]:
-        return _alternating(self.magnitudes(n), self.half_cycle, self.duration)
+        mags = self.magnitudes(n)
+        sign = np.where(np.arange(mags.shape[0]) % 2 == 0, 1.0, -1.0)[:, None]
+        return self.half_cycles(), mags * sign
 
 
 @dataclass(frozen=True)
@@ -159,6 +195,10 @@ class StepSequence:
     @property
     def batch_size(self) -> int:
         return 1
+
+    def whole_halves(self, seg_dur: np.ndarray) -> np.ndarray:
+        """Segments are stepped by their own length (none is a nominal half-cycle)."""
+        return np.zeros(seg_dur.size, bool)
 
     def magnitudes(self, n: int) -> np.ndarray:
         return np.abs(self.segments(n)[1])

@@ -4,8 +4,9 @@ Capacity of a step is the largest value of the instrument's per-step counter
 (``capacity_Ah``); energy likewise, or the trapezoidal integral of |V I| dt where the file
 has no energy column. The mean voltage of a half-cycle is energy / capacity (the
 capacity-weighted mean voltage). Coulombic efficiency is the capacity of a cycle's second
-direction over its first (discharge/charge for a charge-first full cell, charge/discharge
-for a discharge-first half cell, as LANDdt and most testers report it).
+direction over its first, in the order they ran within the file's cycles (discharge/charge
+for a charge-first full cell, charge/discharge for a discharge-first half cell, as LANDdt
+and most testers report it).
 """
 
 from __future__ import annotations
@@ -63,6 +64,8 @@ def _step_summary(df: pd.DataFrame) -> pd.DataFrame:
                 "duration_s": float(dur),
                 "n_points": int(b - a),
                 "capacity_Ah": c,
+                # the counter at the step's first point: > 0 where the file starts inside it
+                "capacity_start_Ah": float(cap[a]),
                 "energy_Wh": e,
                 "current_mean_A": _step_mean(i, t, a, b),
                 "current_abs_max_A": float(np.nanmax(np.abs(is_))),
@@ -84,8 +87,11 @@ def cycle_metrics(
     """Per-cycle capacities (Ah, mAh, mAh/g with a mass, mAh/cm2 with an area), energies,
     mean voltages, coulombic efficiency and retention.
 
-    Retention is a cycle's second-direction capacity over that of the first cycle that has
-    one. Cycles with no charge and no discharge step (rest only) are left out.
+    Retention is a cycle's second-direction capacity over that of the first *complete*
+    cycle. The first and the last cycle of a file may be partial (the file starts or ends
+    inside a cycle): each row carries ``complete`` and, where False, ``partial_reason``
+    (:func:`_partial_reason`); partial cycles get no retention and are never its
+    reference. Cycles with no charge and no discharge step (rest only) are left out.
     """
     steps = step_summary(data)
     if steps.empty:
@@ -113,18 +119,83 @@ def cycle_metrics(
             if area_m2:
                 # mAh/cm2 = Ah*1e3 / (m2*1e4)
                 row[f"{kind}_areal_capacity_mAh_cm2"] = q * 1e3 / (area_m2 * 1e4)
+        row["_opens_at_mAh"] = float(g["capacity_start_Ah"].iloc[0]) * 1e3
         q1 = row[f"{first_dir}_capacity_mAh"]
         q2 = row[f"{second_dir}_capacity_mAh"]
         row["coulombic_efficiency_pct"] = 100.0 * q2 / q1 if q1 > 0 and q2 > 0 else None
-        if ref is None and q2 > 0:
-            ref = q2
-        row["retention_pct"] = 100.0 * q2 / ref if ref and q2 > 0 else None
         out.append(row)
+    _flag_partial(out, first_dir, second_dir)
+    for row in out:
+        row.pop("_opens_at_mAh", None)
+        q2 = row[f"{second_dir}_capacity_mAh"]
+        if ref is None and row["complete"] and q2 > 0:
+            ref = q2
+        ok = ref and row["complete"] and q2 > 0
+        row["retention_pct"] = 100.0 * q2 / ref if ok else None
     return out
 
 
+#: an end cycle holding less than this fraction of the typical capacity of a direction
+#: was cut by the start or the end of the file
+PARTIAL_FRACTION = 0.5
+
+
+def _flag_partial(rows: list[dict[str, Any]], first_dir: str, second_dir: str) -> None:
+    """Set ``complete`` (and ``partial_reason``) on every row; only the first and the last
+    cycle of a file can be partial."""
+    for row in rows:
+        row["complete"] = True
+    if not rows:
+        return
+    keys = [f"{d}_capacity_mAh" for d in (first_dir, second_dir)]
+    both = [r for r in rows if all(r[k] > 0 for k in keys)]
+    typical = {k: float(np.median([r[k] for r in both])) if both else 0.0 for k in keys}
+    ends = [(rows[0], "first")] + ([(rows[-1], "last")] if len(rows) > 1 else [])
+    for row, where in ends:
+        reason = _partial_reason(row, keys, typical, where)
+        if reason:
+            row["complete"] = False
+            row["partial_reason"] = reason
+
+
+def _partial_reason(
+    row: dict[str, Any], keys: list[str], typical: dict[str, float], where: str
+) -> str | None:
+    """Why the ``where`` ('first'/'last') cycle of a file is partial, or None: a direction
+    missing, or one holding under PARTIAL_FRACTION of its median over the cycles that
+    have both directions; for the first, also a first step whose capacity counter does not
+    open at zero (the file starts inside it)."""
+    opens = row.get("_opens_at_mAh", 0.0)
+    if where == "first" and opens == opens and opens > 0.01 * max(row[k] for k in keys):
+        return (
+            f"first cycle of the file: it starts inside a step (the step's capacity counter "
+            f"opens at {opens:.4g} mAh, not 0)"
+        )
+    for k in keys:
+        direction = k.removesuffix("_capacity_mAh")
+        if row[k] <= 0:
+            return f"{where} cycle of the file has no {direction}"
+        if typical[k] > 0 and row[k] < PARTIAL_FRACTION * typical[k]:
+            return (
+                f"{where} cycle of the file: {direction} {row[k]:.4g} mAh is under "
+                f"{PARTIAL_FRACTION:.0%} of the median {typical[k]:.4g} mAh (cut by the file)"
+            )
+    return None
+
+
 def _first_direction(active: pd.DataFrame) -> str:
-    """Direction of the first active step with at least half the median step capacity."""
+    """The direction that comes first within the file's cycles, so that CE pairs a cycle's
+    two halves in the order they ran: the majority over the cycles holding both
+    directions (by the cycle numbers the file gives: EC-Lab's half-cycle counter opens
+    cycle 2 with the charge after a first, discharge-only, cycle). Without such a cycle,
+    the direction of the first active step holding at least half the median capacity."""
+    votes: dict[str, int] = {}
+    for _, g in active.groupby("cycle", sort=False):
+        kinds = g["step_type"].astype(str).tolist()
+        if len(set(kinds)) == 2:
+            votes[kinds[0]] = votes.get(kinds[0], 0) + 1
+    if votes:
+        return max(sorted(votes), key=lambda k: votes[k])
     caps = active["capacity_Ah"].fillna(0.0).to_numpy()
     med = float(np.median(caps))
     for kind, c in zip(active["step_type"], caps, strict=True):

@@ -102,7 +102,7 @@ def data_section(path: str | Path, out_dir: str | Path) -> dict[str, Any]:
                 "retention_pct",
             )
         )
-        + "</tr>"
+        + f"<td>{html.escape(_partial_note(c))}</td></tr>"
         for c in cycles
     )
     frag = (
@@ -111,10 +111,16 @@ def data_section(path: str | Path, out_dir: str | Path) -> dict[str, Any]:
         f"{cell_kind(d)} cell{', active mass %.4g mg' % (mass * 1e6) if mass else ''}).</p>"
         f"<img src='{html.escape(fig.name)}' alt='voltage against time; capacity and CE per cycle'>"
         "<table><tr><th>cycle</th><th>charge mAh</th><th>discharge mAh</th>"
-        "<th>charge mAh/g</th><th>discharge mAh/g</th><th>CE %</th><th>retention %</th></tr>"
+        "<th>charge mAh/g</th><th>discharge mAh/g</th><th>CE %</th><th>retention %</th>"
+        "<th>note</th></tr>"
         f"{rows}</table></section>"
     )
     return {"html": frag, "figure": str(fig), "cycles": cycles, "format": d.format}
+
+
+def _partial_note(c: dict[str, Any]) -> str:
+    """'partial: <reason>' for a cycle the file cut (no retention), else ''."""
+    return "" if c.get("complete", True) else f"partial: {c.get('partial_reason', '')}"
 
 
 def _fmt(x: Any) -> str:

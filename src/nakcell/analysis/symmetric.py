@@ -14,12 +14,17 @@ stepped-current limit as reported by the seed, Zhao et al. 2021, doi:10.21203/rs
 - ASR: overpotential / |current density| (ohm m2; reported in ohm cm2 by the CLI), and
   R = overpotential / |I| (ohm) when no area is known;
 - short circuit: either a *collapse* (the cell's V/I falls below ``collapse_fraction`` of
-  the previous half-cycle's while current flows, for ``min_points`` points in a row: a
-  metallic path carries the current) or a *noise signature* (the point-to-point voltage
-  noise rises ``noise_factor``-fold above that of earlier half-cycles: a soft short that
-  forms and burns out);
+  the previous half-cycle's while current flows, for ``min_points`` points in a row *and*
+  for a persistent part of the half-cycle -- ``persist_fraction`` of its duration and at
+  least ``persist_s`` -- so a metallic path carries the current; V passing through zero
+  at a current reversal, between two samples, is not one) or a *noise signature* (the
+  point-to-point voltage noise rises ``noise_factor``-fold above that of earlier
+  half-cycles in ``noise_windows`` windows in a row: a soft short that forms and burns
+  out);
 - CCD from a stepped-current test: the current density of the half-cycle where the first
-  short is detected; the last density completed without one is reported beside it.
+  short is detected; the last density completed without one is reported beside it. With
+  no failure seen, there is no CCD: the largest density passed is reported as a lower
+  bound (``ccd_lower_bound_A_m2``) and labelled so (``ccd_status``).
 """
 
 from __future__ import annotations
@@ -131,16 +136,22 @@ def detect_short(
     area_m2: float | None = None,
     collapse_fraction: float = 0.2,
     min_points: int = 3,
+    persist_fraction: float = 0.1,
+    persist_s: float = 60.0,
     noise_factor: float = 10.0,
     noise_floor_V: float = 1e-3,
     noise_window: int = 20,
+    noise_windows: int = 2,
 ) -> ShortEvent | None:
     """First short circuit in a symmetric-cell trace, or None.
 
     Collapse: V/I below ``collapse_fraction`` times the median V/I of the previous
-    half-cycle, on ``min_points`` consecutive points with current. Noise: the robust
-    point-to-point noise of a ``noise_window``-point window exceeds both ``noise_factor``
-    times the median window noise of the earlier half-cycles and ``noise_floor_V``.
+    half-cycle, on ``min_points`` consecutive points with current that span at least
+    ``persist_fraction`` of the half-cycle's duration and ``persist_s`` seconds (or run
+    to its end, when the half-cycle is shorter than that). Noise: the robust
+    point-to-point noise of ``noise_windows`` consecutive ``noise_window``-point windows
+    exceeds both ``noise_factor`` times the median window noise of the earlier
+    half-cycles and ``noise_floor_V``.
     """
     df = data.data if isinstance(data, CyclerData) else data
     t = df["time_s"].to_numpy(np.float64)
@@ -160,7 +171,8 @@ def detect_short(
         # collapse
         if prev_r is not None and prev_r > 0:
             low = r[idx] < collapse_fraction * prev_r
-            k = _first_run(low, min_points)
+            need = max(persist_s, persist_fraction * (t[idx[-1]] - t[idx[0]]))
+            k = _persistent_run(low, t[idx], min_points, need)
             if k is not None:
                 return _event(idx[k], "collapse", t, i, step, cyc, area_m2)
         # noise
@@ -168,9 +180,9 @@ def detect_short(
         if noise_hist and len(w):
             base = float(np.median(noise_hist))
             limit = max(noise_factor * base, noise_floor_V)
-            bad = np.flatnonzero(w > limit)
-            if bad.size:
-                return _event(idx[bad[0] * noise_window], "noise", t, i, step, cyc, area_m2)
+            k = _first_run(w > limit, noise_windows)
+            if k is not None:
+                return _event(idx[k * noise_window], "noise", t, i, step, cyc, area_m2)
         noise_hist.extend(w.tolist())
         rs = r[idx]
         rs = rs[np.isfinite(rs)]
@@ -184,22 +196,35 @@ def critical_current_density(
 ) -> dict[str, Any]:
     """CCD from a stepped-current symmetric-cell test (see the module docstring).
 
-    Returns ``ccd_A_m2`` (None when no short occurred), ``last_safe_A_m2`` (largest density
-    of a half-cycle completed before the short), ``max_tested_A_m2`` and the short event.
+    Returns ``ccd_A_m2`` (only where a short was seen, else None), ``ccd_lower_bound_A_m2``
+    (with no short: the largest density passed, which the CCD is at least),
+    ``ccd_status`` (which of the two, in words), ``last_safe_A_m2`` (largest density of a
+    half-cycle completed before the short), ``max_tested_A_m2`` and the short event.
     """
     halves = half_cycle_metrics(data, area_m2=area_m2)
     event = detect_short(data, area_m2=area_m2, **short_kw)
     js = [h["current_density_A_m2"] for h in halves]
+    top = max(js) if js else None
+    levels = len({round(j, 9) for j in js})
     out: dict[str, Any] = {
         "ccd_A_m2": None,
-        "last_safe_A_m2": max(js) if js else None,
-        "max_tested_A_m2": max(js) if js else None,
+        "ccd_lower_bound_A_m2": top,
+        "ccd_status": (
+            "no failure seen: the CCD is at least the largest density passed"
+            + ("" if levels > 1 else " (one current only: not a stepped CCD test)")
+            if top is not None
+            else "no half-cycle with current"
+        ),
+        "last_safe_A_m2": top,
+        "max_tested_A_m2": top,
         "short": None,
     }
     if event is None:
         return out
     before = [h["current_density_A_m2"] for h in halves if h["step"] < event.step]
     out["ccd_A_m2"] = event.current_density_A_m2
+    out["ccd_lower_bound_A_m2"] = None
+    out["ccd_status"] = f"failure seen ({event.kind} short at {event.time_s:.0f} s)"
     out["last_safe_A_m2"] = max(before) if before else None
     out["short"] = event.as_dict()
     return out
@@ -224,6 +249,24 @@ def _event(
         current_A=i_step,
         current_density_A_m2=abs(i_step) / area_m2 if area_m2 else None,
     )
+
+
+def _persistent_run(low: np.ndarray, t: np.ndarray, n: int, need_s: float) -> int | None:
+    """Start of the first run of >= n True values lasting >= ``need_s`` (from its first
+    point to the point after it, or to the end of the half-cycle)."""
+    k, m = 0, len(low)
+    while k < m:
+        if not low[k]:
+            k += 1
+            continue
+        j = k
+        while j < m and low[j]:
+            j += 1
+        end = t[j] if j < m else t[m - 1]
+        if j - k >= n and (end - t[k] >= need_s or (j == m and end - t[k] >= 0.5 * need_s)):
+            return k
+        k = j
+    return None
 
 
 def _first_run(mask: np.ndarray, n: int) -> int | None:

@@ -29,22 +29,43 @@ SUBMODELS: dict[str, type[InterfaceSubmodel]] = {
 
 def submodel_kinds(cells: Sequence[Cell], n: int) -> np.ndarray:
     """The submodel kind of each cell's anode at its start temperature, over the batch."""
-    kinds = [submodel_for(c.anode.x_Na, c.anode.is_liquid(c.temperature)) for c in cells]
+    kinds = [_kind(c) for c in cells]
     return np.array(kinds * n if len(kinds) == 1 else kinds)
+
+
+def _kind(c: Cell) -> str:
+    x = c.anode.x_Na
+    if 0.0 < x < 1.0:  # an alloy: the liquid submodel handles its phase (no phase lookup)
+        return "liquid"
+    return submodel_for(x, c.anode.is_liquid(c.temperature))  # pure: T vs melting point
+
+
+def build_submodels(params: BatchParams, kinds: np.ndarray) -> list[tuple[Any, InterfaceSubmodel]]:
+    """(rows, submodel) per kind present; both electrodes of a cell may share them (the
+    submodels keep no per-electrode state: that lives in the state dicts)."""
+    n = params.size
+    groups: list[tuple[Any, InterfaceSubmodel]] = []
+    for kind, cls in SUBMODELS.items():
+        rows = np.flatnonzero(kinds == kind)
+        if rows.size == n:
+            groups.append((slice(None), cls(params)))
+        elif rows.size:
+            groups.append((rows, cls(params.subset(rows))))
+    return groups
 
 
 class Electrode:
     """One side of every cell of the batch (left or right)."""
 
-    def __init__(self, params: BatchParams, kinds: np.ndarray, T: np.ndarray) -> None:
+    def __init__(
+        self,
+        params: BatchParams,
+        kinds: np.ndarray,
+        T: np.ndarray,
+        groups: list[tuple[Any, InterfaceSubmodel]] | None = None,
+    ) -> None:
         self.n = params.size
-        self.groups: list[tuple[Any, InterfaceSubmodel]] = []
-        for kind, cls in SUBMODELS.items():
-            rows = np.flatnonzero(kinds == kind)
-            if rows.size == self.n:
-                self.groups.append((slice(None), cls(params)))
-            elif rows.size:
-                self.groups.append((rows, cls(params.subset(rows))))
+        self.groups = groups if groups is not None else build_submodels(params, kinds)
         self.one = len(self.groups) == 1
         self.T_rows: list[np.ndarray] = []
         self.set_temperature(T)

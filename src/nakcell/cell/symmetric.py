@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from nakcell.cell.electrode import Electrode, submodel_kinds
+from nakcell.cell.electrode import Electrode, build_submodels, submodel_kinds
 from nakcell.constants import F
 from nakcell.interface.params import BatchParams
 from nakcell.materials.cells import Cell
@@ -114,6 +114,7 @@ class SymmetricResult:
     ccd_is_lower_bound: np.ndarray  # (n,) bool: no failure up to the protocol's last step
     dt: float
     protocol: Any = field(repr=False, default=None)
+    ccd_note: list[str] = field(default_factory=list)  # what the CCD is, or why none
     cells: list[Cell] = field(repr=False, default_factory=list)
 
     def summary(self, k: int = 0) -> dict[str, Any]:
@@ -136,6 +137,7 @@ class SymmetricResult:
             "min_contact_fraction": float(self.min_contact[k]),
             "ccd_mA_cm2": opt(self.ccd[k], 0.1),
             "ccd_is_lower_bound": bool(self.ccd_is_lower_bound[k]),
+            "ccd_note": (self.ccd_note[k] if k < len(self.ccd_note) else "") or None,
             "left_liquid_field_h": opt(self.left_liquid_time[k], 1 / 3600),
         }
 
@@ -158,9 +160,7 @@ class _Grid:
         dt = protocol.half_cycle / steps_per_half
         # steps per segment: the nominal dt, at least 4 steps, each segment resolved exactly
         seg_steps = np.maximum(4, np.round(seg_dur / dt).astype(int))
-        if not isinstance(protocol, StepSequence):
-            full = np.isclose(seg_dur, protocol.half_cycle)
-            seg_steps = np.where(full, steps_per_half, seg_steps)
+        seg_steps = np.where(protocol.whole_halves(seg_dur), steps_per_half, seg_steps)
         return cls(
             seg_dur,
             seg_i,
@@ -186,6 +186,7 @@ class _Run:
         self.shorted = np.zeros(n, bool)
         self.t_short = np.full(n, np.nan)
         self.t_stop = np.full(n, np.nan)
+        self.i_stop = np.full(n, np.nan)  # |i| (A/m2) when the cell stopped
         self.reason = np.zeros(n, int)
         self.fil = np.zeros(n)  # total filament length (m)
         self.charge = np.zeros(n)
@@ -201,17 +202,30 @@ class _Run:
         }
 
     def stop(
-        self, t: float, new_short: np.ndarray, depleted: np.ndarray, V: np.ndarray, v_limit: float
+        self,
+        t: float,
+        new_short: np.ndarray,
+        depleted: np.ndarray,
+        V: np.ndarray,
+        v_limit: float,
+        i_abs: np.ndarray,
+        froze: np.ndarray | bool = False,
     ) -> np.ndarray:
-        """Apply shorts and tester stops at time t; returns the cells still running."""
+        """Apply shorts and tester stops at time t; returns the cells still running.
+
+        ``froze``: an initially liquid electrode left the liquid field (stop reason 4)."""
         self.shorted |= new_short
         self.t_short = np.where(new_short, t, self.t_short)
         run = self.running
         over = run & ~new_short & (np.abs(V) > v_limit)
-        stop_now = new_short | over | (run & depleted)
-        why = np.where(new_short, 1, np.where(run & depleted, 3, np.where(over, 2, 0)))
+        frz = run & froze
+        stop_now = new_short | over | (run & depleted) | frz
+        why = np.where(new_short, 1, np.where(run & depleted, 3, np.where(frz, 4, 0)))
+        why = np.where((why == 0) & over, 2, why)
         self.reason = np.where(stop_now & (self.reason == 0), why, self.reason)
-        self.t_stop = np.where(stop_now & np.isnan(self.t_stop), t, self.t_stop)
+        first = stop_now & np.isnan(self.t_stop)
+        self.t_stop = np.where(first, t, self.t_stop)
+        self.i_stop = np.where(first, i_abs, self.i_stop)
         return run & ~stop_now
 
     def accumulate(self, h: int, ok: np.ndarray, V: np.ndarray, f_now: np.ndarray) -> None:
@@ -269,7 +283,8 @@ def simulate_symmetric(
     stride = max(1, int(np.ceil(total / max_points)))
     T = b.T0.copy()
     kinds = submodel_kinds(cell_list, n)
-    left, right = Electrode(b, kinds, T), Electrode(b, kinds, T)
+    groups = build_submodels(b, kinds)  # shared by both electrodes
+    left, right = Electrode(b, kinds, T, groups), Electrode(b, kinds, T, groups)
     run = _Run(n, g.seg_dur.size)
     run.f_min = np.minimum(left.get("f"), right.get("f")).copy()
     liquid0 = left.get("liquid").copy()
@@ -296,12 +311,19 @@ def simulate_symmetric(
         run.fil += left.penetration(np.where(rs, i_abs, 0.0), eta_l, dt)
         run.fil += right.penetration(np.where(ls, i_abs, 0.0), eta_r, dt)
         short = (run.fil >= b.L) | left.short() | right.short()
+        froze: np.ndarray | bool = False
         if has_liquid:
             froze = run.running & liquid0 & np.isnan(run.t_solid)
             froze &= ~(left.get("liquid") & right.get("liquid"))
             run.t_solid = np.where(froze, t, run.t_solid)
         ok = run.stop(
-            t, run.running & short, left.exhausted() | right.exhausted(), V, protocol.v_limit
+            t,
+            run.running & short,
+            left.exhausted() | right.exhausted(),
+            V,
+            protocol.v_limit,
+            i_abs,
+            froze,
         )
         run.accumulate(h, ok, V, np.minimum(left.get("f"), right.get("f")))
         run.running = ok
@@ -357,6 +379,7 @@ def _result(run: _Run, g: _Grid, protocol: Protocol, cells: list[Cell]) -> Symme
         min_contact=run.f_min,
         left_liquid_time=run.t_solid,
         ccd_is_lower_bound=m["ccd_lb"],
+        ccd_note=m["ccd_note"],
         dt=g.dt_nominal,
         protocol=protocol,
         cells=cells,
@@ -372,7 +395,7 @@ def _metrics(run: _Run, g: _Grid, protocol: Protocol) -> dict[str, np.ndarray]:
         hc_mean = np.where(hc_cnt > 0, run.hc_sum / np.maximum(hc_cnt, 1), np.nan)
         full = hc_cnt >= g.seg_steps[:, None]  # complete segments (half-cycles)
         if not isinstance(protocol, StepSequence):  # a half-cycle cut short by the duration
-            full &= np.isclose(g.seg_dur, protocol.half_cycle)[:, None]
+            full &= protocol.whole_halves(g.seg_dur)[:, None]
         n_pairs = n_half // 2
         pair_ok = full[0 : 2 * n_pairs : 2] & full[1 : 2 * n_pairs : 2]
         hyst = np.where(
@@ -382,6 +405,11 @@ def _metrics(run: _Run, g: _Grid, protocol: Protocol) -> dict[str, np.ndarray]:
         hysteresis = np.nanmean(hyst, axis=0) if n_pairs else np.full(n, np.nan)
         overpot = np.where(run.abs_cnt > 0, run.abs_sum / np.maximum(run.abs_cnt, 1), np.nan)
         ccd, ccd_lb = _ccd(full, protocol, n)
+        # an electrode ran out of Na, or its alloy froze out (left the liquid field): the run
+        # ended on the loading, not on a current-density failure, so no CCD
+        exhausted = (run.reason == 3) | (run.reason == 4)
+        ccd = np.where(exhausted, np.nan, ccd)
+        ccd_lb = ccd_lb & ~exhausted
         # ASR over the run: mean |V| / |i| weighted by the currents actually applied
         mags = np.abs(g.seg_i)
         i_mean = np.nansum(np.where(hc_cnt > 0, mags * hc_cnt, 0.0), axis=0) / np.maximum(
@@ -396,7 +424,30 @@ def _metrics(run: _Run, g: _Grid, protocol: Protocol) -> dict[str, np.ndarray]:
         "ccd": ccd,
         "ccd_lb": ccd_lb,
         "asr": asr,
+        "ccd_note": _ccd_notes(run, protocol, ccd, ccd_lb),
     }
+
+
+def _ccd_notes(run: _Run, protocol: Protocol, ccd: np.ndarray, lb: np.ndarray) -> list[str]:
+    """One line per cell saying what the CCD is (or why there is none)."""
+    if not isinstance(protocol, SteppedCCD):
+        return [""] * run.n
+    notes = []
+    for k in range(run.n):
+        i_ma = run.i_stop[k] / 10.0
+        if run.reason[k] == 3:
+            notes.append(f"not determined: electrode exhausted (Na depleted) at {i_ma:.3g} mA/cm2")
+        elif run.reason[k] == 4:
+            notes.append(f"not determined: alloy left the liquid field at {i_ma:.3g} mA/cm2")
+        elif lb[k]:
+            notes.append(f"no failure up to {protocol.levels[-1] / 10.0:.3g} mA/cm2: lower bound")
+        elif np.isnan(ccd[k]):
+            why = STOP_REASONS[run.reason[k]] or "failure"
+            notes.append(f"failed at the first level ({i_ma:.3g} mA/cm2, {why})")
+        else:
+            why = STOP_REASONS[run.reason[k]] or "failure"
+            notes.append(f"{why} at {i_ma:.3g} mA/cm2")
+    return notes
 
 
 def _ccd(full: np.ndarray, protocol: Protocol, n: int) -> tuple[np.ndarray, np.ndarray]:

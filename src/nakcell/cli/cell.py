@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
+import numpy as np
 import typer
 
 from nakcell.cli._common import dumps
@@ -13,6 +14,15 @@ CellOpt = Annotated[
     str, typer.Option("--cell", help="seed-nak, seed-na, seed-na-sno2 or a .toml cell file")
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="print machine-readable JSON")]
+ReadingOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--interface-reading",
+        help="how the cell's measured interface resistance is read: per-cell (both "
+        "interfaces together) or per-interface; default: the cell's own",
+    ),
+]
+MAH_CM2 = 3.6e4  # C/m2 per mAh/cm2
 PlotOpt = Annotated[
     Path | None,
     typer.Option("--plot", help="write the trace(s) to this PNG (or .html: interactive)"),
@@ -38,6 +48,7 @@ def register(app: typer.Typer) -> None:
         v_limit: Annotated[str, typer.Option(help="tester voltage limit, V")] = "5 V",
         steps_per_half: Annotated[int, typer.Option(help="time steps per half-cycle")] = 60,
         thermal: Annotated[bool, typer.Option(help="lumped Joule heating")] = False,
+        interface_reading: ReadingOpt = None,
         json_out: JsonOpt = False,
         plot: PlotOpt = None,
     ) -> None:
@@ -47,7 +58,7 @@ def register(app: typer.Typer) -> None:
         from nakcell.protocols import Galvanostatic
         from nakcell.units import parse, parse_list
 
-        c = get_cell(cell)
+        c = _with_reading(get_cell(cell), interface_reading)
         i = parse_list(current_density, "current_density", name="current_density")
         proto = Galvanostatic(
             current_density=tuple(i),
@@ -67,6 +78,7 @@ def register(app: typer.Typer) -> None:
         for o in out:
             o.pop("ccd_mA_cm2")
             o.pop("ccd_is_lower_bound")
+            o.pop("ccd_note", None)
         if plot is not None:
             _plot(res, plot, f"{c.name}: galvanostatic cycling")
         _emit(out[0] if len(out) == 1 and "," not in current_density else out, json_out)
@@ -78,8 +90,18 @@ def register(app: typer.Typer) -> None:
         start: Annotated[str | None, typer.Option(help="first current, mA/cm2")] = None,
         step: Annotated[str | None, typer.Option(help="current increment, mA/cm2")] = None,
         stop: Annotated[str | None, typer.Option(help="last current, mA/cm2")] = None,
-        half_cycle: Annotated[str, typer.Option(help="h per half-cycle")] = "0.5",
+        half_cycle: Annotated[
+            str | None, typer.Option(help="h per half-cycle (default 0.5 h for solid anodes)")
+        ] = None,
+        capacity: Annotated[
+            str | None,
+            typer.Option(
+                help="areal capacity per half-cycle, mAh/cm2 (steps of fixed capacity instead "
+                "of fixed time; default for liquid-alloy cells: half of what the loading allows)"
+            ),
+        ] = None,
         cycles_per_step: Annotated[int, typer.Option(help="full cycles at each current")] = 1,
+        interface_reading: ReadingOpt = None,
         v_limit: Annotated[str, typer.Option(help="tester voltage limit, V")] = "5 V",
         steps_per_half: Annotated[int, typer.Option(help="time steps per half-cycle")] = 60,
         json_out: JsonOpt = False,
@@ -88,22 +110,32 @@ def register(app: typer.Typer) -> None:
         """Stepped-current critical current density (CCD) test.
 
         Defaults follow the seed: alloy cells 5 to 70 mA/cm2 in 5 mA/cm2 steps (Fig 5d reaches
-        65 mA/cm2); Na cells 0.1 to 2.0 mA/cm2 in 0.1 mA/cm2 steps (SFig 10/11 range).
+        65 mA/cm2) with a fixed capacity per half-cycle that the alloy loading can hold; Na
+        cells 0.1 to 10 mA/cm2 in 0.1 mA/cm2 steps of 0.5 h (ramped until failure; the seed's
+        SFig 10/11 range, 0.1-2 mA/cm2, lies inside). A run that
+        ends because an electrode runs out of Na reports no CCD.
         """
         from nakcell.cell.symmetric import simulate_symmetric
         from nakcell.materials import get_cell
         from nakcell.protocols import SteppedCCD
         from nakcell.units import parse
 
-        c = get_cell(cell)
+        c = _with_reading(get_cell(cell), interface_reading)
         d = default_ccd(c)
+        if capacity is not None:
+            cap: float | None = parse_capacity(capacity)
+        elif half_cycle is None:
+            cap = d[3]
+        else:
+            cap = None
         proto = SteppedCCD(
             start=parse(start, "current_density", name="start") if start else d[0],
             step=parse(step, "current_density", name="step") if step else d[1],
             stop=parse(stop, "current_density", name="stop") if stop else d[2],
-            half_cycle=parse(half_cycle, "time", name="half_cycle", default_unit="h"),
+            half_cycle=parse(half_cycle or "0.5", "time", name="half_cycle", default_unit="h"),
             cycles_per_step=cycles_per_step,
             v_limit=parse(v_limit, "voltage", name="v_limit", default_unit="V"),
+            capacity=cap,
         )
         _check_steps(steps_per_half)
         res = simulate_symmetric(
@@ -117,13 +149,15 @@ def register(app: typer.Typer) -> None:
             "cell": c.name,
             "ccd_mA_cm2": s["ccd_mA_cm2"],
             "ccd_is_lower_bound": s["ccd_is_lower_bound"],
+            "ccd_note": s["ccd_note"],
             "failure": s["stopped"],
             "time_to_short_h": s["time_to_short_h"],
             "protocol": {
                 "start_mA_cm2": proto.start / 10,
                 "step_mA_cm2": proto.step / 10,
                 "stop_mA_cm2": proto.stop / 10,
-                "half_cycle_h": proto.half_cycle / 3600,
+                "half_cycle_h": None if proto.capacity else proto.half_cycle / 3600,
+                "capacity_mAh_cm2": proto.capacity / MAH_CM2 if proto.capacity else None,
                 "cycles_per_step": proto.cycles_per_step,
             },
         }
@@ -185,14 +219,53 @@ def register(app: typer.Typer) -> None:
         typer.echo(f"wrote {path}")
 
 
-def default_ccd(cell: object) -> tuple[float, float, float]:
-    """Seed-style CCD steps (A/m2): (start, step, stop) by whether the anode starts liquid."""
+def default_ccd(cell: object) -> tuple[float, float, float, float | None]:
+    """Seed-style CCD steps: (start, step, stop) in A/m2 and the capacity per half-cycle (C/m2,
+    None for fixed 0.5 h half-cycles), by whether the anode starts liquid.
+
+    A liquid alloy gets steps of fixed capacity: half of the Na that either electrode can give
+    or take before it leaves the liquid field at the cell's temperature (or runs out), so
+    the test probes the interface, not the loading.
+    """
     from nakcell.materials import Cell
 
     assert isinstance(cell, Cell)
     if cell.anode.is_liquid(cell.temperature):
-        return 50.0, 50.0, 700.0  # 5 to 70 mA/cm2
-    return 1.0, 1.0, 20.0  # 0.1 to 2.0 mA/cm2
+        return 50.0, 50.0, 700.0, 0.5 * alloy_capacity(cell)  # 5 to 70 mA/cm2
+    return 1.0, 1.0, 100.0, None  # 0.1 to 10 mA/cm2 (the seed's SFig 10/11 0.1-2 inside)
+
+
+def alloy_capacity(cell: object) -> float:
+    """Charge (C/m2) one electrode can strip (or the other plate) and stay liquid."""
+    return cell.alloy_capacity()  # type: ignore[attr-defined]
+
+
+def parse_capacity(text: str) -> float:
+    """Areal capacity in mAh/cm2 (number or with unit) -> C/m2."""
+    from nakcell.errors import NakcellInputError
+
+    t = text.strip().lower().replace(" ", "")
+    for suffix in ("mah/cm2", "mah/cm^2", "mahcm-2"):
+        t = t.removesuffix(suffix)
+    try:
+        val = float(t)
+    except ValueError:
+        raise NakcellInputError("capacity", text, "a number in mAh/cm2, e.g. 0.5") from None
+    if not (np.isfinite(val) and val > 0):
+        raise NakcellInputError("capacity", text, "a positive areal capacity in mAh/cm2")
+    return val * MAH_CM2
+
+
+def _with_reading(cell: object, reading: str | None) -> object:
+    """The cell with its measured interface resistance read per cell or per interface."""
+    if reading is None:
+        return cell
+    from nakcell.errors import NakcellInputError
+
+    basis = {"per-cell": "per_cell", "per-interface": "per_interface"}.get(reading.lower())
+    if basis is None:
+        raise NakcellInputError("--interface-reading", reading, "per-cell or per-interface")
+    return cell.replace(interface_basis=basis)  # type: ignore[attr-defined]
 
 
 def _check_steps(n: int) -> None:

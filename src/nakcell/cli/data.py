@@ -69,6 +69,10 @@ def metrics_report(
         "mass_mg": mass * 1e6 if mass else None,
         "cycles": cycle_metrics(data, area_m2=area, mass_kg=mass),
     }
+    core = data.data[["time_s", "voltage_V", "current_A"]]
+    n_bad = int(core.isna().any(axis=1).sum())
+    if n_bad:
+        report["rows_without_time_voltage_or_current"] = n_bad
     if kind == "symmetric":
         report["symmetric_cycles"] = _field_units(symmetric_cycle_metrics(data, area_m2=area))
         report["half_cycles"] = _field_units(half_cycle_metrics(data, area_m2=area))
@@ -78,6 +82,8 @@ def metrics_report(
             ccd = critical_current_density(data, area_m2=area)
             report["ccd"] = {
                 "ccd_mA_cm2": _mA_cm2(ccd["ccd_A_m2"]),
+                "ccd_lower_bound_mA_cm2": _mA_cm2(ccd["ccd_lower_bound_A_m2"]),
+                "ccd_status": ccd["ccd_status"],
                 "last_safe_mA_cm2": _mA_cm2(ccd["last_safe_A_m2"]),
                 "max_tested_mA_cm2": _mA_cm2(ccd["max_tested_A_m2"]),
             }
@@ -129,13 +135,23 @@ def metrics(
     typer.echo(f"{'cycle':>5} {'chg mAh':>10} {'dchg mAh':>10} {'CE %':>7} {'ret %':>7}")
     for c in rep["cycles"]:
         ce, ret = _fmt(c["coulombic_efficiency_pct"]), _fmt(c["retention_pct"])
+        note = "" if c.get("complete", True) else "  partial: " + c.get("partial_reason", "")
         typer.echo(
             f"{c['cycle']:>5} {c['charge_capacity_mAh']:>10.4g}"
-            f" {c['discharge_capacity_mAh']:>10.4g} {ce:>7} {ret:>7}"
+            f" {c['discharge_capacity_mAh']:>10.4g} {ce:>7} {ret:>7}{note}"
         )
     if rep.get("short"):
         s = rep["short"]
         typer.echo(f"short ({s['kind']}) at {s['time_s'] / 3600:.3f} h, step {s['step']}")
+    if rep.get("ccd"):
+        c = rep["ccd"]
+        if c["ccd_mA_cm2"] is not None:
+            typer.echo(f"CCD {c['ccd_mA_cm2']:.4g} mA/cm2 ({c['ccd_status']})")
+        elif c["ccd_lower_bound_mA_cm2"] is not None:
+            typer.echo(f"CCD >= {c['ccd_lower_bound_mA_cm2']:.4g} mA/cm2 ({c['ccd_status']})")
+    if rep.get("rows_without_time_voltage_or_current"):
+        n = rep["rows_without_time_voltage_or_current"]
+        typer.echo(f"{n} rows without time, voltage or current (data import quarantines them)")
 
 
 def _fmt(x: float | None) -> str:
@@ -151,8 +167,13 @@ def import_(
     ] = None,
     area: Annotated[str | None, _AREA] = None,
     mass: Annotated[str | None, _MASS] = None,
+    map_: Annotated[
+        list[str] | None, typer.Option("--map", help="CSV only: KEY=HEADER[:UNIT]")
+    ] = None,
 ) -> None:
-    """Append cells, runs, cycles and points to DuckDB; one transaction per file, idempotent."""
+    """Append cells, runs, cycles and points to DuckDB; one transaction per file, idempotent.
+    Rows without time, voltage or current are quarantined (status 'quarantined', with the
+    reason), never stored as points."""
     from nakcell.cli._common import dumps
     from nakcell.errors import NakcellFileError
     from nakcell.store.lab import import_files
@@ -163,6 +184,7 @@ def import_(
         cell=cell,
         area_m2=_si(area, "area", "--area"),
         mass_kg=_si(mass, "mass", "--mass"),
+        mapping=_mapping(map_),
     )
     typer.echo(dumps([r.as_dict() for r in results]))
     bad = [r for r in results if r.status == "error"]

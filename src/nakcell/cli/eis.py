@@ -113,12 +113,16 @@ def drt_cmd(
 
         plot_drt(plot, r, title=f"DRT of {file.name}, lambda = {r.lam:.2g}")
     if json:
-        typer.echo(dumps({"file": str(file), **r.to_dict()}))
+        typer.echo(
+            dumps({"file": str(file), "read_notes": s.metadata.get("notes", []), **r.to_dict()})
+        )
         return
     typer.echo(
         f"{file}: R_inf = {r.R_inf_ohm:.4g} ohm, R_pol = {r.R_pol_ohm:.4g} ohm, "
-        f"lambda = {r.lam:.2g}"
+        f"lambda = {r.lam:.2g} ({r.lam_method}{', AT ITS FLOOR' if r.lam_at_floor else ''})"
     )
+    for note in [*s.metadata.get("notes", []), *r.notes]:
+        typer.echo(f"  note: {note}")
     for p in r.peaks:
         typer.echo(f"  peak at {p['f_Hz']:.4g} Hz (tau {p['tau_s']:.3g} s): {p['R_ohm']:.4g} ohm")
 
@@ -143,6 +147,7 @@ def kk_cmd(
         plot_kk(plot, s.frequency_Hz, r, title=f"Lin-KK of {file.name}")
     if json:
         d = {"file": str(file), **r.to_dict(), "frequency_Hz": s.frequency_Hz.tolist()}
+        d["read_notes"] = s.metadata.get("notes", [])
         typer.echo(dumps(d))
         return
     verdict = "valid" if r.valid else "NOT valid"
@@ -150,6 +155,8 @@ def kk_cmd(
         f"{file}: {verdict} (M = {r.M}, mu = {r.mu:.3f}, residual RMS "
         f"{100 * r.rms:.3g} %, max {100 * r.max_abs:.3g} %)"
     )
+    for note in s.metadata.get("notes", []):
+        typer.echo(f"  note: {note}")
 
 
 @eis_app.command("simulate")

@@ -15,9 +15,14 @@ NUM = re.compile(r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
 
 
 def lines_of(path: Path) -> list[str]:
-    """The file's lines: UTF-8 (a byte-order mark dropped) where it decodes, else Latin-1
-    (EC-Lab and Gamry write Latin-1: µ, °)."""
+    """The file's lines: UTF-16 where a UTF-16 byte-order mark says so, UTF-8 (a byte-order
+    mark dropped) where it decodes, else Latin-1 (EC-Lab and Gamry write Latin-1: µ, °)."""
     raw = path.read_bytes()
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16 with a byte-order mark (Windows exports)
+        try:
+            return raw.decode("utf-16").lstrip("\ufeff").splitlines()
+        except UnicodeDecodeError:
+            pass
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -71,7 +76,9 @@ def finish(
     lines = np.asarray(linenos)
     dc = fa == 0
     if dc.any():
-        where = _ranges(lines[dc].tolist())
+        where = _ranges(
+            lines[dc].tolist(), "record" if metadata.get("format") == "biologic-mpr" else "line"
+        )
         metadata.setdefault("notes", []).append(
             f"skipped {int(dc.sum())} DC rows at 0 Hz ({where}): they carry no impedance"
         )
@@ -99,8 +106,8 @@ def finish(
     return Spectrum(fa, za, metadata, str(path))
 
 
-def _ranges(nums: list[int]) -> str:
-    """'lines 3-7, 12' from [3, 4, 5, 6, 7, 12] (record numbers for binary files)."""
+def _ranges(nums: list[int], word: str = "line") -> str:
+    """'lines 3-7, 12' from [3, 4, 5, 6, 7, 12] (word 'record' for binary files)."""
     out: list[str] = []
     start = prev = nums[0]
     for n in [*nums[1:], None]:
@@ -110,7 +117,7 @@ def _ranges(nums: list[int]) -> str:
         out.append(f"{start}" if start == prev else f"{start}-{prev}")
         if n is not None:
             start = prev = n
-    return ("lines " if len(nums) > 1 else "line ") + ", ".join(out)
+    return f"{word}{'s' if len(nums) > 1 else ''} " + ", ".join(out)
 
 
 def table(
@@ -118,12 +125,17 @@ def table(
     rows: list[tuple[int, list[str]]],
     names: list[str],
     want: dict[str, str],
+    header_line: int | None = None,
 ) -> tuple[dict[str, list[float]], list[int]]:
     """Pull the named columns (key -> header name) from split rows, naming bad lines."""
     idx: dict[str, int] = {}
     for key, col in want.items():
         if col not in names:
-            raise NakcellFileError(path, f"column {col!r} not found; header has {names}")
+            raise NakcellFileError(
+                path,
+                f"column {col!r} not found; header has {names}",
+                f"line {header_line}" if header_line else None,
+            )
         idx[key] = names.index(col)
     need = max(idx.values()) + 1
     out: dict[str, list[float]] = {k: [] for k in want}

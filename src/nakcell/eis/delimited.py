@@ -189,9 +189,76 @@ def from_columns(
         meta["imag_sign"] = (
             "header: column is -Z''" if picked["zim"][1].sign < 0 else ("header: column is Z''")
         )
+        if "phase" in cols:
+            z = _check_against_phase(path, z, rows, cols["phase"], meta)
+        if "zmod" in cols:
+            _check_against_modulus(z, rows, cols["zmod"], meta)
     else:
         z = _from_polar(path, data["zmod"], data["phase"], picked["phase"][1], meta, where)
     return finish(path, data["f"], list(z), linenos, meta)
+
+
+def _check_against_phase(
+    path: Path,
+    z: np.ndarray,
+    rows: list[tuple[int, list[str]]],
+    phase: tuple[int, Column],
+    meta: dict[str, Any],
+) -> np.ndarray:
+    """The file's own phase column arbitrates the Z'' sign: where the phase of Z' + j Z''
+    is the negative of the stated phase, the Z'' column holds -Z'' whatever its name says.
+    Agreement or disagreement is recorded in ``metadata``; nothing is refused here."""
+    i, col = phase
+    try:
+        ph = np.array([float(parts[i].replace(",", ".")) for _, parts in rows]) * col.sign
+    except (ValueError, IndexError):
+        return z  # an unreadable phase column is not needed: Z' and Z'' were read
+    if col.unit == "rad" or (col.unit is None and np.max(np.abs(ph)) <= np.pi / 2):
+        ph = np.rad2deg(ph)
+    keep = np.abs(z) > 0
+    if ph.size != z.size or not keep.any():
+        return z
+    got = np.angle(z[keep], deg=True)
+    same = float(np.median(np.abs(got - ph[keep])))
+    flipped = float(np.median(np.abs(-got - ph[keep])))
+    if same <= 1.0:
+        meta["phase_check"] = f"Z', Z'' agree with column {col.name!r} (median {same:.2g} deg)"
+    elif flipped <= 1.0:
+        meta["imag_sign"] = f"data: column {col.name!r} shows the Z'' column holds -Z''"
+        meta.setdefault("notes", []).append(
+            f"the phase column {col.name!r} has the opposite sign to Z' + j Z'': the Z'' "
+            "column holds -Z'' and is read so"
+        )
+        return np.conj(z)
+    else:
+        meta.setdefault("notes", []).append(
+            f"Z', Z'' disagree with the phase column {col.name!r} by {same:.3g} deg (median): "
+            "Z' and Z'' are used"
+        )
+    return z
+
+
+def _check_against_modulus(
+    z: np.ndarray, rows: list[tuple[int, list[str]]], zmod: tuple[int, Column], meta: dict[str, Any]
+) -> None:
+    """Record whether |Z' + j Z''| equals the file's own |Z| column (notes a disagreement)."""
+    i, col = zmod
+    try:
+        m = np.array([float(parts[i].replace(",", ".")) for _, parts in rows]) * col.scale
+    except (ValueError, IndexError):
+        return
+    keep = (np.abs(z) > 0) & (m > 0)
+    if m.size != z.size or not keep.any():
+        return
+    ratio = float(np.median(m[keep] / np.abs(z[keep])))
+    if abs(ratio - 1) <= 0.01:
+        meta["modulus_check"] = f"|Z' + j Z''| agrees with column {col.name!r}"
+    else:
+        meta.setdefault("notes", []).append(
+            f"column {col.name!r} is {ratio:.4g} x |Z' + j Z''| (median): the file's |Z| and "
+            "Z', Z'' disagree in scale; Z' and Z'' are used, though the file does not say "
+            "which of the two is in ohm"
+        )
 
 
 def _from_polar(

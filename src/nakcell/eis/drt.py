@@ -7,17 +7,27 @@ gamma(y) = sum_m x_m exp(-(eps (y - y_m))^2), one Gaussian per measured frequenc
 The integrals are done by quadrature on a fine grid. We minimise
 ||W (A x - Z)||^2 + lambda ||D1 gamma||^2 (first-derivative penalty on the fine grid,
 Wan et al. eq. 15 with the derivative order 1), W = 1/|Z|, with gamma >= 0 (NNLS on the
-stacked system). lambda is chosen automatically by Morozov's discrepancy principle
-(Morozov, Soviet Math. Dokl. 7 (1966) 414): the largest lambda whose weighted residual RMS
-is within ``discrepancy`` (1.0) times the noise level, the noise level being estimated by the
-Lin-KK residual RMS of the same spectrum (:mod:`nakcell.eis.kk`). (Generalised and Re/Im
-cross-validation, tried first, chose the smallest lambda on our test spectra and split
-single ZARC peaks.)
+stacked system).
+
+lambda, from a grid of 28 values 10 ... 1e-8 (the floor), is chosen by Morozov's discrepancy
+principle (Morozov, Soviet Math. Dokl. 7 (1966) 414): the largest lambda whose weighted
+residual RMS is within ``discrepancy`` (1.0) times the noise level. The noise level is the
+Lin-KK residual RMS of the same spectrum (:mod:`nakcell.eis.kk`) corrected for the Lin-KK
+parameters, sigma^2 = SSR / (2N - p): the raw RMS underestimates the noise (Lin-KK's
+elements absorb part of it), which left lambda at its floor on noisy synthetic spectra.
+Where no lambda reaches the target (the spectrum holds features a gamma >= 0 cannot fit:
+inductive loops, drift), lambda is the corner of the L-curve (maximum curvature of log
+residual against log seminorm; Hansen & O'Leary, SIAM J. Sci. Comput. 14 (1993) 1487).
+``lam_method`` says which rule chose lambda, ``lam_at_floor`` flags the floor, ``notes``
+say why. (Generalised and Re/Im cross-validation, tried first, chose the smallest lambda
+on our test spectra and split single ZARC peaks. pyDRTtools minimises GCV by SLSQP between
+1e-7 and 1 from 1e-3, and also stops silently at its bound.)
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -25,6 +35,8 @@ from scipy.optimize import nnls
 
 from nakcell.eis.kk import lin_kk
 from nakcell.errors import NakcellInputError
+
+LAM_GRID = np.logspace(1, -8, 28)  # candidate lambdas, largest first; 1e-8 is the floor
 
 
 @dataclass(frozen=True)
@@ -39,6 +51,9 @@ class DRTResult:
     lam: float
     Z_fit: NDArray[np.complex128]
     peaks: list[dict[str, float]]
+    lam_method: str = "given"
+    lam_at_floor: bool = False
+    notes: list[str] = field(default_factory=list)
 
     @property
     def R_pol_ohm(self) -> float:
@@ -48,6 +63,9 @@ class DRTResult:
     def to_dict(self) -> dict[str, object]:
         return {
             "lambda": self.lam,
+            "lambda_method": self.lam_method,
+            "lambda_at_floor": self.lam_at_floor,
+            "notes": self.notes,
             "R_inf_ohm": self.R_inf_ohm,
             "L_H": self.L_H,
             "R_pol_ohm": self.R_pol_ohm,
@@ -111,17 +129,10 @@ def drt(
         xs, _ = nnls(np.vstack([Ars, np.sqrt(lam_) * Ps]), np.concatenate([br, zeros]))
         return xs / cs
 
+    method, notes = "given", []
     if lam is None:
-        # Morozov's discrepancy principle: the largest lambda whose fit is within
-        # ``discrepancy`` x the noise level, the noise level being Lin-KK's residual RMS
-        target = discrepancy * lin_kk(f, z, capacitance=capacitance).rms
-        lam = 1e-8
-        for cand in np.logspace(1, -8, 28):
-            x = solve(float(cand))
-            rms = float(np.sqrt(np.mean((Ar @ x - br) ** 2)))
-            if rms <= target:
-                lam = float(cand)
-                break
+        target = discrepancy * _noise_level(f, z, capacitance)
+        lam, method, notes = _choose_lambda(solve, Ar, br, P, target)
     x = solve(lam)
     gamma = phi @ x[n_extra:]
     zf = np.asarray(A @ x, dtype=complex)
@@ -134,6 +145,9 @@ def drt(
         lam=float(lam),
         Z_fit=zf,
         peaks=_peaks(tau, gamma),
+        lam_method=method,
+        lam_at_floor=bool(method != "given" and lam <= LAM_GRID[-1]),
+        notes=notes,
     )
 
 
@@ -155,3 +169,68 @@ def _peaks(tau: NDArray[np.float64], g: NDArray[np.float64]) -> list[dict[str, f
         R = float(np.trapezoid(g[lo : hi + 1], y[lo : hi + 1]))
         out.append({"tau_s": float(tau[i]), "f_Hz": float(1 / (2 * np.pi * tau[i])), "R_ohm": R})
     return out
+
+
+def _noise_level(f: NDArray[np.float64], z: NDArray[np.complex128], capacitance: bool) -> float:
+    """Noise level from Lin-KK's residual, corrected for the parameters Lin-KK fitted:
+    sigma^2 = SSR / (n - p), n = 2N residuals, p = M RC elements + R, L (+ C). The raw RMS
+    (SSR / n) underestimates sigma because Lin-KK's M elements absorb part of the noise."""
+    kk = lin_kk(f, z, capacitance=capacitance)
+    n = 2 * f.size
+    p = kk.M + 2 + int(capacitance)
+    return float(kk.rms * np.sqrt(n / max(n - p, 1)))
+
+
+def _choose_lambda(
+    solve: Callable[[float], NDArray[np.float64]],
+    Ar: NDArray[np.float64],
+    br: NDArray[np.float64],
+    P: NDArray[np.float64],
+    target: float,
+) -> tuple[float, str, list[str]]:
+    """lambda by the discrepancy principle where its target is reachable, else by the
+    L-curve corner; says so, and says when the choice is the grid's floor."""
+    rms, semi = [], []
+    for cand in LAM_GRID:
+        x = solve(float(cand))
+        rms.append(float(np.sqrt(np.mean((Ar @ x - br) ** 2))))
+        semi.append(float(np.linalg.norm(P @ x)))
+    r = np.asarray(rms)
+    notes: list[str] = []
+    ok = np.nonzero(r <= target)[0]
+    if ok.size:
+        k, method = int(ok[0]), "discrepancy"
+    else:
+        k, method = _l_curve_corner(r, np.asarray(semi)), "l-curve"
+        notes.append(
+            f"discrepancy target {target:.3g} (noise level from Lin-KK) not reached: the best "
+            f"non-negative DRT leaves {r.min():.3g}, so lambda is the L-curve corner"
+        )
+    lam = float(LAM_GRID[k])
+    if k == LAM_GRID.size - 1:
+        notes.append(
+            f"lambda fell to its floor {lam:.0e}: the DRT is barely regularised, so small "
+            "peaks may be noise; compare with a larger --lambda"
+        )
+    elif k == LAM_GRID.size - 2 and method == "l-curve":
+        notes.append(
+            f"the L-curve corner is one step above the floor ({lam:.1e}): no clear corner, "
+            "small peaks may be noise"
+        )
+    elif k == 0:
+        notes.append(f"lambda is at the top of its range ({lam:g}): the DRT may be over-smoothed")
+    return lam, method, notes
+
+
+def _l_curve_corner(rms: NDArray[np.float64], semi: NDArray[np.float64]) -> int:
+    """Index of the L-curve's corner: the maximum curvature of (log residual, log seminorm)
+    against log lambda (Hansen & O'Leary, SIAM J. Sci. Comput. 14 (1993) 1487)."""
+    rho = np.log(np.maximum(rms, 1e-300))
+    eta = np.log(np.maximum(semi, 1e-300))
+    t = np.log(LAM_GRID)
+    d1r, d1e = np.gradient(rho, t), np.gradient(eta, t)
+    d2r, d2e = np.gradient(d1r, t), np.gradient(d1e, t)
+    with np.errstate(all="ignore"):
+        kappa = (d1r * d2e - d2r * d1e) / (d1r**2 + d1e**2) ** 1.5
+    kappa = np.where(np.isfinite(kappa), kappa, -np.inf)
+    return int(np.argmax(kappa))

@@ -135,18 +135,9 @@ def fit(
         starts = np.stack([initial_guesses(c, f, z2[i], ns) for i in range(n_spec)])
     for name, v in consts.items():
         starts[:, :, c.param_names.index(name)] = v
-    n_st = starts.shape[1]
     problem = _Problem(c, w, free, starts[0, 0].copy(), lo[free], hi[free])
 
-    # stage 1: all starts, a few iterations; stage 2: the best start per spectrum, to the end
-    rows = np.repeat(np.arange(n_spec), n_st)
-    u0 = problem.to_u(starts.reshape(-1, c.n_params)[:, free])
-    zz, wwr, wwi = z2[rows], wr[rows], wi[rows]
-    if n_st > 1:
-        u1, cost1, _ = _lm(problem, u0, zz, wwr, wwi, max_iter=25)
-        best = np.argmin(np.where(np.isfinite(cost1), cost1, np.inf).reshape(n_spec, n_st), 1)
-        u0 = u1.reshape(n_spec, n_st, -1)[np.arange(n_spec), best]
-    u, cost, iters = _lm(problem, u0, z2, wr, wi, max_iter=max_iter)
+    u, cost, iters = _multistart(problem, starts[:, :, free], z2, wr, wi, max_iter)
 
     full = problem.full(problem.from_u(u), n_spec)
     for name, v in consts.items():
@@ -156,39 +147,74 @@ def fit(
     stderr = _stderr(problem, u, z2, wr, wi, cost)
     free_names = [c.param_names[j] for j in free]
     problems = diagnose(problem, u, z2, wr, wi, cost, free_names)
-    n_res = 2 * f.size
-    results = []
-    for i in range(n_spec):
-        params = {n: float(full[i, j]) for j, n in enumerate(c.param_names)}
-        se = {n: float("nan") for n in c.param_names}
-        for k, j in enumerate(free):
-            se[c.param_names[j]] = float(stderr[i, k])
-        for n in consts:
-            se[n] = 0.0
-        converged = bool(np.isfinite(cost[i]) and iters[i] < max_iter)
-        why = ([] if converged else ["iteration limit reached or non-finite model"]) + problems[i]
-        ok = not why
-        res = FitResult(
-            circuit=c.text,
-            parameters=params,
-            stderr=se,
-            units=dict(zip(c.param_names, c.param_units, strict=True)),
-            chi2=float(cost[i]),
-            chi2_reduced=float(cost[i] / max(n_res - len(free), 1)),
-            success=ok,
-            n_iter=int(iters[i]),
-            weighting=weighting,
-            message="converged to a determined minimum" if ok else "; ".join(why),
-            problems=why,
+    converged = np.isfinite(cost) & (iters < max_iter)
+    results = [
+        _result(c, full[i], stderr[i], free, consts, float(cost[i]), int(iters[i]), f.size)
+        for i in range(n_spec)
+    ]
+    for res, conv, why in zip(results, converged, problems, strict=True):
+        res.problems = ([] if conv else ["iteration limit reached or non-finite model"]) + why
+        res.success = not res.problems
+        res.message = (
+            "converged to a determined minimum" if res.success else "; ".join(res.problems)
         )
+        res.weighting = weighting
         if area_m2 is not None:
             res.asr_ohm_cm2 = {
-                n: params[n] * area_m2 * 1e4
+                n: res.parameters[n] * area_m2 * 1e4
                 for n, u_ in zip(c.param_names, c.param_units, strict=True)
                 if u_ == "ohm"
             }
-        results.append(res)
     return results[0] if single else results
+
+
+def _multistart(
+    pb: _Problem,
+    starts: NDArray[np.float64],
+    z2: NDArray[np.complex128],
+    wr: NDArray[np.float64],
+    wi: NDArray[np.float64],
+    max_iter: int,
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.int64]]:
+    """Stage 1: all starts (n_spec, n_starts, n_free), a few iterations; stage 2: the best
+    start per spectrum, to convergence."""
+    n_spec, n_st, k = starts.shape
+    rows = np.repeat(np.arange(n_spec), n_st)
+    u0 = pb.to_u(starts.reshape(-1, k))
+    if n_st > 1:
+        u1, cost1, _ = _lm(pb, u0, z2[rows], wr[rows], wi[rows], max_iter=25)
+        best = np.argmin(np.where(np.isfinite(cost1), cost1, np.inf).reshape(n_spec, n_st), 1)
+        u0 = u1.reshape(n_spec, n_st, -1)[np.arange(n_spec), best]
+    return _lm(pb, u0, z2, wr, wi, max_iter=max_iter)
+
+
+def _result(
+    c: Circuit,
+    row: NDArray[np.float64],
+    se_free: NDArray[np.float64],
+    free: list[int],
+    consts: Mapping[str, float],
+    cost: float,
+    n_iter: int,
+    n_freq: int,
+) -> FitResult:
+    """One spectrum's parameters, standard errors and chi-square (verdict filled in later)."""
+    se = {n: float("nan") for n in c.param_names}
+    for k, j in enumerate(free):
+        se[c.param_names[j]] = float(se_free[k])
+    for n in consts:
+        se[n] = 0.0
+    return FitResult(
+        circuit=c.text,
+        parameters={n: float(row[j]) for j, n in enumerate(c.param_names)},
+        stderr=se,
+        units=dict(zip(c.param_names, c.param_units, strict=True)),
+        chi2=cost,
+        chi2_reduced=cost / max(2 * n_freq - len(free), 1),
+        success=False,
+        n_iter=n_iter,
+        weighting="",
+    )
 
 
 def _default_starts(c: Circuit) -> int:

@@ -18,6 +18,9 @@ kind       aliases (after normalisation)
 ``phase``  phase, phase(z), phi, zphz, zphase, theta
 =========  ===============================================================================
 
+A short tag of one or two characters after a last underscore that is not a unit
+(``Z_E``, ``Phase_E``, ``Zre_1``) is dropped when the whole name matches nothing.
+
 Units and their factors to SI: Hz, kHz, MHz, mHz; ohm (also Ω, ohms), kohm, Mohm, mohm;
 deg (also °, degree(s)), rad. A unit that contradicts the quantity (``Frequency (ohm)``)
 makes the column unknown, never silently rescaled.
@@ -104,6 +107,15 @@ def parse_column(name: str) -> Column:
     if key.startswith("-"):
         sign, key = -1, key[1:]
     kind = _ALIASES.get(key)
+    if kind is None and "_" in base.strip():
+        # a short tag after the last underscore (``Z_E``, ``Phase_E``, ``Zre_1``): the
+        # quantity is the part before it
+        stem, tag = base.strip().rsplit("_", 1)
+        if 0 < len(tag) <= 2 and tag not in _UNITS:
+            key = re.sub(r"[\s_]+", "", stem.lower())
+            if key.startswith("-"):
+                sign, key = -1, key[1:]
+            kind = _ALIASES.get(key)
     if kind is None:
         return Column(name, None)
     if unit is None:

@@ -67,7 +67,10 @@ def read(path: str | Path, *, cycle: int | None = None) -> Spectrum:
 def _detect(head: bytes) -> Callable[[Path, int | None], Spectrum]:
     if head.startswith(b"BIO-LOGIC MODULAR FILE"):
         return _read_mpr
-    text = head.decode("latin-1").lstrip("\ufeff").lstrip("\xef\xbb\xbf")
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        text = head[: len(head) // 2 * 2].decode("utf-16", errors="replace").lstrip("\ufeff")
+    else:
+        text = head.decode("latin-1").lstrip("\ufeff").lstrip("\xef\xbb\xbf")
     first = text.lstrip().splitlines()[0].strip() if text.strip() else ""
     if first.startswith("EC-Lab ASCII FILE"):
         return _read_mpt
@@ -98,7 +101,7 @@ def _read_mpt(path: Path, cycle: int | None) -> Spectrum:
     want = {"f": "freq/Hz", "re": "Re(Z)/Ohm", "mim": "-Im(Z)/Ohm"}
     if "cycle number" in names:
         want["cycle"] = "cycle number"
-    cols, linenos = table(path, rows, names, want)
+    cols, linenos = table(path, rows, names, want, header_line=nhead)
     meta: dict[str, Any] = {"format": "biologic-mpt", "header_lines": nhead}
     for ln in lines[:nhead]:
         if ln.startswith("Electrode surface area"):
@@ -202,7 +205,9 @@ def _read_gamry(path: Path, cycle: int | None) -> Spectrum:
         raise NakcellFileError(
             path, f"ZCURVE declares {declared} rows but has {len(rows)} (truncated)"
         )
-    cols, linenos = table(path, rows, names, {"f": "Freq", "re": "Zreal", "im": "Zimag"})
+    cols, linenos = table(
+        path, rows, names, {"f": "Freq", "re": "Zreal", "im": "Zimag"}, header_line=start + 2
+    )
     z = [complex(a, b) for a, b in zip(cols["re"], cols["im"], strict=True)]
     return finish(path, cols["f"], z, linenos, meta)
 
@@ -229,7 +234,9 @@ def _read_zplot(path: Path, cycle: int | None) -> Spectrum:
         raise NakcellFileError(path, "no 'End Comments' line ending the ZPlot header")
     names = [c.strip() for c in lines[end - 1].split("\t")]
     rows = [(j + 1, lines[j].split("\t")) for j in range(end + 1, len(lines)) if lines[j].strip()]
-    cols, linenos = table(path, rows, names, {"f": "Freq(Hz)", "re": "Z'(a)", "im": "Z''(b)"})
+    cols, linenos = table(
+        path, rows, names, {"f": "Freq(Hz)", "re": "Z'(a)", "im": "Z''(b)"}, header_line=end
+    )
     z = [complex(a, b) for a, b in zip(cols["re"], cols["im"], strict=True)]
     return finish(path, cols["f"], z, linenos, meta)
 
@@ -251,6 +258,8 @@ def _read_relaxis(path: Path, cycle: int | None) -> Spectrum:
         elif rows and lines[j].strip():
             raise NakcellFileError(path, "non-numeric row inside the data", f"line {j + 1}")
     meta: dict[str, Any] = {"format": "relaxis", "spectrum": lines[hdr + 1].split("\t")[-3:]}
-    cols, linenos = table(path, rows, names, {"f": "Frequency", "re": "Z'", "im": "Z''"})
+    cols, linenos = table(
+        path, rows, names, {"f": "Frequency", "re": "Z'", "im": "Z''"}, header_line=hdr + 1
+    )
     z = [complex(a, b) for a, b in zip(cols["re"], cols["im"], strict=True)]
     return finish(path, cols["f"], z, linenos, meta)

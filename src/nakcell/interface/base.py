@@ -13,7 +13,8 @@ Submodel API (all arrays over the submodel's own cells of the batch, SI units)
     A ``dict[str, np.ndarray]`` at assembly. Keys every submodel provides (the cell reads
     them): ``"f"`` effective contact fraction (n,), ``"x"`` Na mole fraction (n,),
     ``"n_na"`` Na inventory (mol/m2), ``"liquid"`` bool (n,). Anything else is private
-    (e.g. contact bins, composition profiles).
+    (e.g. contact bins, composition profiles). States are replaced (``s[k] = new``), never
+    edited in place: a submodel may cache on the identity of its state arrays.
 ``update(state, i_abs, strips, plates, dt, T) -> None``
     Advance ``state`` in place over ``dt`` (s) at current density ``i_abs`` (A/m2, >= 0);
     ``strips``/``plates`` are bool arrays (this electrode loses / gains Na). Contact, supply,
@@ -67,9 +68,14 @@ class InterfaceSubmodel(ABC):
 
     # ----------------------------------------------------------------- constants
     def constants(self, T: np.ndarray) -> dict[str, np.ndarray]:
-        """T-dependent constants, cached while ``T`` is the same array object."""
+        """T-dependent constants, cached while ``T`` is the same array (object or values)."""
         if T is not self._T_key:
-            self._consts = self.temperature_constants(T)
+            key = self._T_key
+            same = (
+                isinstance(key, np.ndarray) and key.shape == np.shape(T) and np.array_equal(key, T)
+            )
+            if not same:
+                self._consts = self.temperature_constants(T)
             self._T_key = T
         return self._consts
 

@@ -58,9 +58,9 @@ def host_suction(
     and for a non-wetting host (which would expel the liquid, not hold it).
     """
     s = np.asarray(saturation, float)
-    r_s = meniscus_radius(r_host, np.minimum(s, 1.0), spread)
-    p = laplace_pressure(gamma, np.maximum(np.asarray(cos_theta_host, float), 0.0), r_s)
-    return np.where(s >= 1.0, 0.0, np.nan_to_num(p, nan=0.0, posinf=0.0))
+    r_s = meniscus_radius(r_host, np.minimum(s, 1.0 - 1e-16), spread)  # finite below 1
+    p = laplace_pressure(gamma, np.maximum(cos_theta_host, 0.0), r_s)
+    return np.where(s >= 1.0, 0.0, p)
 
 
 def capillary_contact_fraction(
@@ -88,14 +88,14 @@ def capillary_contact_fraction(
     """
     p = np.asarray(liquid_pressure, float)
     c = np.asarray(cos_theta, float)
-    pc = 2.0 * np.asarray(gamma, float) * np.abs(c)
-    rm = np.asarray(r_median, float)
-    s = np.asarray(spread, float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        f_wet = np.where(p >= 0.0, 1.0, ndtr(np.log(pc / (np.abs(p) * rm)) / s))
-        f_non = np.where(p > 0.0, ndtr(np.log(p * rm / pc) / s), 0.0)
-    f = np.where(c > 0.0, f_wet, np.where(c < 0.0, f_non, (p >= 0.0).astype(float)))
-    return np.nan_to_num(f, nan=0.0)
+    pc = np.maximum(2.0 * np.asarray(gamma, float) * np.abs(c), 1e-300)
+    wet = c > 0.0
+    # wetting: valleys r <= pc/|P| hold; non-wetting: valleys r >= pc/P are forced full
+    ratio = np.where(wet, pc / np.maximum(-p, 1e-300), np.maximum(p, 1e-300) / pc)
+    f = ndtr(np.log(ratio * np.asarray(r_median, float) ** np.where(wet, -1.0, 1.0)) / spread)
+    full = np.where(wet, p >= 0.0, False) | ((c == 0.0) & (p >= 0.0))
+    empty = ~wet & (p <= 0.0)
+    return np.where(full, 1.0, np.where(empty, 0.0, f))
 
 
 def liquid_pressure(stack_pressure: ArrayLike, suction: ArrayLike) -> Array:
@@ -147,6 +147,30 @@ def supply_drive(
     return np.asarray(liquid_pressure, float) + laplace_pressure(gamma, cos_theta, r_valley)
 
 
+def face_pores(
+    r_valley: ArrayLike,
+    cos_theta_ceramic: ArrayLike,
+    r_host: ArrayLike,
+    cos_theta_host: ArrayLike,
+    porosity: ArrayLike,
+    hosted: ArrayLike,
+) -> tuple[Array, Array, Array]:
+    """(radius, cos theta, area fraction) of the openings through which liquid meets the face.
+
+    Bare liquid on the ceramic: the ceramic's roughness valleys (radius a, angle theta_c,
+    whole face). Liquid in a host pressed on the ceramic: the host's own pores where they end
+    on the face (radius r_host; walls part host, part ceramic: cos = (cos_h + cos_c) / 2;
+    area fraction = the host's porosity, since a random section of a porous body shows its
+    volume fraction, Delesse's principle; Underwood, *Quantitative Stereology* (1970), ch. 2).
+    """
+    h = np.asarray(hosted, bool)
+    cos_mix = 0.5 * (np.asarray(cos_theta_host, float) + np.asarray(cos_theta_ceramic, float))
+    r = np.where(h, r_host, r_valley)
+    c = np.where(h, cos_mix, cos_theta_ceramic)
+    eps = np.where(h, porosity, 1.0)
+    return r, c, eps
+
+
 def equilibrium_contact(
     stack_pressure: ArrayLike,
     gamma: ArrayLike,
@@ -155,15 +179,19 @@ def equilibrium_contact(
     r_host: ArrayLike,
     saturation: ArrayLike,
     r_valley: ArrayLike,
-    spread_host: ArrayLike = 0.5,
-    spread_valley: ArrayLike = 0.5,
+    porosity: ArrayLike = 1.0,
+    hosted: ArrayLike = True,
+    spread: ArrayLike = 0.5,
 ) -> Array:
     """Capillary-equilibrium wetted fraction of the ceramic face (the contact ceiling).
 
-    f = :func:`capillary_contact_fraction` (p_stack - P_c,host(S), gamma, theta_ceramic, a):
-    responds to stack pressure, host pore radius, host filling, both wetting angles and the
-    roughness scale; nothing is clamped.
+    f = eps_face * :func:`capillary_contact_fraction` (p_stack - P_c,host(S), gamma,
+    theta_face, r_face) with the face openings of :func:`face_pores`: responds to stack
+    pressure, host pore radius and filling, both wetting angles and the roughness scale;
+    nothing is clamped.
     """
-    suction = host_suction(gamma, cos_theta_host, r_host, saturation, spread_host)
+    hosted = np.asarray(hosted, bool)
+    suction = np.where(hosted, host_suction(gamma, cos_theta_host, r_host, saturation, spread), 0.0)
     p_liq = liquid_pressure(stack_pressure, suction)
-    return capillary_contact_fraction(p_liq, gamma, cos_theta_ceramic, r_valley, spread_valley)
+    r, c, eps = face_pores(r_valley, cos_theta_ceramic, r_host, cos_theta_host, porosity, hosted)
+    return eps * capillary_contact_fraction(p_liq, gamma, c, r, spread)

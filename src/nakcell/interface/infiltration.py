@@ -26,9 +26,9 @@ from nakcell.thermo.properties import RESISTIVITY_NAK_RT
 
 Array = np.ndarray
 
-# Liquid NaK resistivity over its range (NaK-77/78, room temperature to ~400 C): 33.5-72.0
-# uOhm cm, Wikipedia "Sodium-potassium alloy" infobox citing the NaK handbook literature
-# (Foust, Sodium-NaK Engineering Handbook I, 1972).
+# Liquid NaK resistivity: 33.5-72.0 uOhm cm, the range of the Wikipedia "Sodium-potassium
+# alloy" infobox (citing the NaK handbook literature, Foust 1972; grade and temperature of the
+# two ends not given, so the filament sizes span both).
 RESISTIVITY_NAK_RANGE = (RESISTIVITY_NAK_RT, 72.0e-8)  # ohm m
 
 

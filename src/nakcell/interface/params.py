@@ -47,6 +47,15 @@ class BatchParams:
     h: np.ndarray  # heat-transfer coefficient per face (W/m2K)
     metal_thickness: np.ndarray  # electrode thickness (m)
     is_alloy: np.ndarray  # bool
+    host_cos: np.ndarray  # cos(theta) of the liquid on the host
+    host_eps: np.ndarray  # host porosity
+    host_fill: np.ndarray  # liquid volume / host pore volume at assembly
+    host_chi: np.ndarray  # host compliance (share of the volume change it takes up)
+    hosted: np.ndarray  # bool: the metal sits in a porous host (rGO)
+    Ea_int: np.ndarray  # activation energy of i0 and of the film (eV)
+    r_meas: np.ndarray  # measured interface ASR of one interface at 25 degC (ohm m2; 0: none)
+    p_spread: np.ndarray  # log-normal spread of the local stack pressure
+    n_bins: int = 1  # contact-spot bins per electrode (same over the batch)
 
     @classmethod
     def of(cls, cells: Sequence[Cell], n: int) -> BatchParams:
@@ -81,6 +90,15 @@ class BatchParams:
             h=arr(lambda c: c.heat_transfer),
             metal_thickness=arr(lambda c: c.anode.thickness),
             is_alloy=arr(lambda c: 0.0 < c.anode.x_Na < 1.0).astype(bool),
+            host_cos=arr(lambda c: c.anode.host_cos_theta),
+            host_eps=arr(lambda c: c.anode.host_porosity if c.anode.host == "rGO" else 1.0),
+            host_fill=arr(lambda c: c.anode.host_fill if c.anode.host == "rGO" else 1.0),
+            host_chi=arr(lambda c: c.anode.host_compliance if c.anode.host == "rGO" else 1.0),
+            hosted=arr(lambda c: c.anode.host == "rGO").astype(bool),
+            Ea_int=arr(lambda c: c.interface_Ea),
+            r_meas=arr(lambda c: c.interface_asr_per_interface()),
+            p_spread=arr(lambda c: c.pressure_spread),
+            n_bins=max(int(c.contact_bins) for c in cells),
         )
 
     @property
@@ -90,8 +108,17 @@ class BatchParams:
     def subset(self, idx: np.ndarray) -> BatchParams:
         """The rows ``idx`` of every parameter (a submodel's own cells)."""
         return dataclasses.replace(
-            self, **{f.name: getattr(self, f.name)[idx] for f in dataclasses.fields(self)}
+            self,
+            **{
+                f.name: getattr(self, f.name)[idx]
+                for f in dataclasses.fields(self)
+                if f.name != "n_bins"
+            },
         )
+
+    def arrhenius(self, T: np.ndarray) -> np.ndarray:
+        """exp(-Ea_int/k (1/T - 1/298.15)): how i0 rises and the film ASR falls with T."""
+        return np.exp(-self.Ea_int / (R / F) * (1.0 / T - 1.0 / 298.15))
 
     def sigma(self, T: np.ndarray) -> np.ndarray:
         """Electrolyte conductivity (S/m): sigma T Arrhenius form anchored at (sigma_ref, T_ref)."""

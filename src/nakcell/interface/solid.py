@@ -1,4 +1,30 @@
-"""Solid-metal | ceramic interface submodel (Na or K foil): contact by plasticity and creep."""
+"""Solid-metal | ceramic interface submodel (Na or K foil): voids, creep supply, focusing.
+
+State per electrode: K contact bins (equal areas of the face, each with its own local stack
+pressure p_k from a log-normal spread, :func:`nakcell.interface.interphase.pressure_bins`) and
+their true contact fractions f_k, the Na inventory and the molar volume.
+
+- Assembly: f_k = min(1, (p_k + W/a) / H), H = 3 sigma_y (Bowden & Tabor 1950; Tabor 1951).
+- Current: bins in parallel (charge transfer + film + constriction), so the current focuses
+  on the bins that keep contact (:mod:`nakcell.interface.interphase`).
+- Stripping: the contacts of bin k recede at v_r = i_k V_m / (F f_k); power-law creep pushes
+  metal back at v_s = A (sigma_c / 1 MPa)^n exp(-Q/k (1/T - 1/T_ref)) a with the contact
+  stress sigma_c = min(p_k / f_k, max(H, p_k)): the stack pressure concentrates on the
+  remaining contacts, but not beyond the hardness, where they yield (Wang et al., Materialia
+  12 (2020) 100792: A, n = 5). df/dt = (v_s - v_r)/a (1 - f) if supply wins, (v_s - v_r)/a f if not
+  (Kasemchainan et al., Nat. Mater. 18 (2019) 1105: voids grow when stripping outruns supply).
+  While p_k / f* < H the bin settles at f* = (A_T a p^n F / (i_k V_m))^(1/(n-1)); beyond the
+  critical current i_c,k = F A_T a p_k H^(n-1) / V_m (p_k < H; linear in p_k, as Spencer
+  Jolly et al. 2020 measure) the contact collapses: the voltage diverges as the current
+  crowds onto what is left.
+- Plating: metal deposits under the remaining contacts; voids close only by creep,
+  df/dt = v_s / a (1 - f) (Kasemchainan et al. 2019).
+- Penetration: in the plating electrode, metal in a surface flaw under the most loaded bin is
+  pressurised by that bin's charge-transfer + constriction overpotential at its local current
+  (Porz et al. 2017); Griffith; the filament grows at i_k V_m / (F f_k).
+- Kinetics: i0(T) and the film R_film(T) Arrhenius (Cell.interface_Ea); the film at 25 degC is
+  derived from the measured interface ASR (Cell.interface_asr_measured).
+"""
 
 from __future__ import annotations
 
@@ -7,81 +33,145 @@ import numpy as np
 from nakcell.constants import F, R
 from nakcell.interface.base import F_MIN, InterfaceSubmodel, State
 from nakcell.interface.contact import constriction_asr, plastic_contact_fraction
-from nakcell.interface.kinetics import bv_overpotential, charge_transfer_asr
+from nakcell.interface.interphase import bin_conductance, film_for_measured, pressure_bins
+from nakcell.interface.kinetics import bv_overpotential
 from nakcell.interface.penetration import flaw_grows
-from nakcell.interface.voids import advance_contact
 from nakcell.materials.anodes import molar_volume
+
+MPA = 1e6
 
 
 class SolidMetalInterface(InterfaceSubmodel):
-    """A creeping solid metal pressed on the ceramic.
-
-    Contact at assembly from plasticity, f0 = (p + W/a) / (3 sigma_y) (Bowden & Tabor 1950);
-    on stripping the contacts recede at i V_m / (F f) against creep supply
-    A (p / f)^n a exp(-Q/k (1/T - 1/T_ref)) (Wang et al., Materialia 12 (2020) 100792);
-    Butler-Volmer on the true contact; Holm constriction; Griffith penetration on plating.
-    """
+    """A creeping solid metal pressed on the ceramic (see the module doc)."""
 
     name = "solid metal"
 
+    def __init__(self, params) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(params)
+        p = params
+        self.pk = pressure_bins(p.p, p.p_spread, p.n_bins)  # (K, n) Pa
+        self.H = 3.0 * p.sy  # Tabor hardness
+        self.f0 = np.clip(plastic_contact_fraction(self.pk + p.W / p.a, self.H), F_MIN, 1.0)
+        # highest contact stress: the hardness, or the local pressure itself where it exceeds
+        # the hardness (the foil then yields as a whole)
+        self.s_max = np.maximum(self.H, self.pk)
+        # creep exponent: one scalar when the batch shares it (fast powers), else per cell
+        cn = p.cn
+        self.n = float(cn[0]) if cn.size and np.all(cn == cn[0]) else cn
+        self.pk_n = (self.pk / MPA) ** self.n
+        self.vm = np.asarray(molar_volume(p.x0), float) * np.ones(p.size)
+        # film at 25 degC from the measured interface ASR at assembly (a "taken from" point)
+        rho25 = 1.0 / p.sigma(np.full(p.size, 298.15))
+        r_ct25 = R * 298.15 / (F * p.i0)
+        self.r_film25 = film_for_measured(p.r_meas, self.f0, r_ct25, rho25, p.a)
+
     def temperature_constants(self, T: np.ndarray) -> dict[str, np.ndarray]:
         p = self.p
-        arr = np.exp(-p.cQ / (R / F) * (1.0 / T - 1.0 / 298.15))
+        creep_arr = np.exp(-p.cQ / (R / F) * (1.0 / T - 1.0 / 298.15))
+        act = p.arrhenius(T)
+        i0 = p.i0 * act
         return {
             "rho": 1.0 / p.sigma(T),
-            "creep0": p.cA * arr * (p.p / 1e6) ** p.cn * p.a,  # v_creep = creep0 f^-n
-            "i0": p.i0,
+            "creep0": p.cA * creep_arr * p.a,  # v_s = creep0 (sigma_c / MPa)^n
+            "i0": i0,
+            "r_ct": R * T / (F * i0),
+            "r_film": self.r_film25 / act,
         }
 
     def init_state(self, T: np.ndarray) -> State:
         p = self.p
-        f = plastic_contact_fraction(p.p + p.W / p.a, 3.0 * p.sy)  # H = 3 sigma_y (Tabor)
+        fb = self.f0.copy()
         return {
-            "f": np.clip(f, F_MIN, 1.0),
+            "fb": fb,
+            "f": fb.mean(axis=0),
             "x": p.x0.copy(),
             "n_na": p.n_total0 * p.x0,
             "liquid": np.zeros(p.size, bool),
-            "vm": np.asarray(molar_volume(p.x0), float),
         }
+
+    def _weights(self, s: State, T: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(share g_k / mean(g), constriction ASR) of each bin, cached per contact state."""
+        c = self.constants(T)
+        key = (s["fb"], c)
+        if s.get("_wkey") is None or s["_wkey"][0] is not key[0] or s["_wkey"][1] is not c:
+            rc = constriction_asr(c["rho"], self.p.a, s["fb"])
+            g = s["fb"] / (c["r_ct"] + c["r_film"] + s["fb"] * rc)  # bin_conductance
+            s["_w"] = g / np.maximum(g.mean(axis=0), 1e-300)
+            s["_rc"] = rc
+            s["_wkey"] = key
+        return s["_w"], s["_rc"]
+
+    def split(self, s: State, i_abs: np.ndarray, T: np.ndarray) -> np.ndarray:
+        """Current density of each bin (K, n) per its geometric area: i g_k / mean(g)."""
+        return i_abs[None, :] * self._weights(s, T)[0]
 
     def update(self, s, i_abs, strips, plates, dt, T) -> None:
         c = self.constants(T)
-        s["f"] = advance_contact(
-            s["f"],
-            i_abs,
-            s["vm"],
-            s["liquid"],
-            strips,
-            plates,
-            np.ones_like(s["f"]),
-            dt,
-            c["creep0"],
-            np.zeros_like(s["f"]),
-            self.p.a,
-            self.p.cn,
-        )
+        p = self.p
+        fb = s["fb"]
+        ik = self.split(s, i_abs, T)
+        sig = np.minimum(self.pk / fb, self.s_max) / MPA
+        v_s = c["creep0"] * np.power(sig, self.n)
+        v_r = np.where(strips, ik * self.vm / (F * fb), 0.0)
+        net = np.where(plates, v_s, v_s - v_r)
+        decay = np.exp(-np.abs(net) / p.a * dt)  # df/dt = k (1 - f) (net > 0) or -k f
+        f_new = np.where(net >= 0, 1.0 - (1.0 - fb) * decay, fb * decay)
+        # never step across the stable creep balance f* (exists while p/f* < H)
+        with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+            f_star = np.power(
+                c["creep0"] * self.pk_n * F / (ik * self.vm), 1.0 / (np.asarray(self.n) - 1.0)
+            )
+        stable = strips & (f_star * self.s_max >= self.pk) & (f_star < 1.0)
+        cross = stable & ((fb - f_star) * (f_new - f_star) < 0)
+        f_new = np.where(cross, f_star, f_new)
+        s["fb"] = np.clip(f_new, F_MIN, 1.0)
+        s["f"] = s["fb"].mean(axis=0)
         dn = i_abs * dt / F
         s["n_na"] = s["n_na"] - np.where(strips, dn, 0.0) + np.where(plates, dn, 0.0)
 
-    def overpotential(self, s, i_abs, T) -> np.ndarray:
+    def _bin_eta(self, s: State, ik: np.ndarray, T: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(charge transfer + constriction, film) overpotentials of each bin (K, n)."""
         c = self.constants(T)
-        eta = np.abs(bv_overpotential(i_abs / s["f"], c["i0"], T))
-        return eta + i_abs * constriction_asr(c["rho"], self.p.a, s["f"])
+        fb = s["fb"]
+        eta_ct = np.abs(bv_overpotential(ik / fb, c["i0"], T))
+        eta_c = ik * self._weights(s, T)[1]
+        return eta_ct + eta_c, ik * c["r_film"] / fb
+
+    def overpotential(self, s, i_abs, T) -> np.ndarray:
+        """Power-weighted mean over the bins: sum_k i_k eta_k / (K i) (exact for linear bins)."""
+        ik = self.split(s, i_abs, T)
+        e1, e2 = self._bin_eta(s, ik, T)
+        s["_eta"] = (s["fb"], i_abs, ik, e1)  # reused by penetration in the same step
+        num = np.mean(ik * (e1 + e2), axis=0)
+        return np.where(i_abs > 0, num / np.maximum(i_abs, 1e-300), 0.0)
 
     def potential(self, s, T) -> np.ndarray:
         return np.zeros(self.p.size)
 
-    def penetration(self, s, i_abs, eta_plate, dt, T) -> np.ndarray:
-        grows = flaw_grows(eta_plate, s["vm"], self.p.c, self.p.K_IC)
-        return np.where(grows & (i_abs > 0), i_abs * s["vm"] / (F * s["f"]) * dt, 0.0)
+    def penetration(self, s, i_abs, eta, dt, T) -> np.ndarray:
+        fb_seen, i_seen, ik, e1 = s.get("_eta", (None, None, None, None))
+        on = i_abs > 0
+        if fb_seen is not s["fb"] or not np.array_equal(i_seen[on], i_abs[on]):
+            ik = self.split(s, i_abs, T)
+            e1, _ = self._bin_eta(s, ik, T)
+        ik = np.where(on[None, :], ik, 0.0)
+        grows = flaw_grows(e1, self.vm, self.p.c, self.p.K_IC) & (ik > 0)
+        rate = np.where(grows, ik * self.vm / (F * s["fb"]), 0.0)
+        return rate.max(axis=0) * dt  # the fastest filament
 
     def asr(self, s, T) -> dict[str, np.ndarray]:
         c = self.constants(T)
-        r_ct = charge_transfer_asr(c["i0"], T) / s["f"]
-        r_c = constriction_asr(c["rho"], self.p.a, s["f"])
-        return {
-            "charge_transfer_asr": r_ct,
-            "film_asr": np.zeros_like(r_ct),
-            "constriction_asr": r_c,
-            "interface_asr": r_ct + r_c,
+        fb = s["fb"]
+        g = bin_conductance(fb, c["r_ct"], c["r_film"], c["rho"], self.p.a)
+        total = 1.0 / g.mean(axis=0)
+        # split the total in proportion to the mean-field parts (exact for one bin)
+        fm = fb.mean(axis=0)
+        parts = {
+            "charge_transfer_asr": c["r_ct"] / fm,
+            "film_asr": c["r_film"] / fm,
+            "constriction_asr": constriction_asr(c["rho"], self.p.a, fm),
         }
+        scale = total / sum(parts.values())
+        out = {k: v * scale for k, v in parts.items()}
+        out["interface_asr"] = total
+        return out

@@ -10,12 +10,9 @@ text export is parsed here too. Both share one column-to-schema step, :func:`_to
 
 from __future__ import annotations
 
-import math
 import mmap
 import re
-import struct
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -23,6 +20,15 @@ import numpy as np
 
 from nakcell.errors import NakcellFileError
 from nakcell.io._guard import file_errors, require
+from nakcell.io._mpr import (
+    _FLAG_BITS,
+    _data_layout,
+    _drop_blanks,
+    _mpr_modules,
+    _mpr_settings,
+    _mpr_start,
+    _record_layout,
+)
 from nakcell.io.table import (
     OTHER,
     REST,
@@ -46,16 +52,13 @@ def read_mpr(path: Path) -> CyclerData:
 
     The container is parsed here (:func:`mpr_columns`): only the columns the table needs
     are copied out of a read-only memory map of the file, straight into float64 arrays.
-    A data module holding a column id this parser does not know (the record size is then
-    unknown) is handed to galvani's ``MPRfile``, which may know it; everything else that
-    is wrong with the file raises :class:`NakcellFileError` naming the byte offset.
+    A column id this parser does not know is sized from the record length and named in
+    ``meta['unread_columns']`` (:func:`_record_layout`); the others are read. Everything
+    else that is wrong with the file raises :class:`NakcellFileError` naming the byte
+    offset.
     """
     with file_errors(path, "BioLogic .mpr file"):
-        try:
-            cols, meta = _mpr_read(path, _table_needs)
-        except _UnknownColumnError:
-            cols, start = _mpr_columns_galvani(path)
-            meta = {"start_time": start, **_mpr_meta_only(path)}
+        cols, meta = _mpr_read(path, _table_needs)
         n = max((len(a) for a in cols.values()), default=0)
         require(n > 0, path, "BioLogic .mpr file with no data points")
         table = _to_table(cols, path)
@@ -66,7 +69,7 @@ def read_mpr(path: Path) -> CyclerData:
 def _mpr_columns_galvani(
     path: Path, keep: Collection[str] | None = None
 ) -> tuple[dict[str, np.ndarray], str | None]:
-    """Fallback for data modules with column ids missing from :data:`_COLUMN_IDS`:
+    """Fallback for data modules with column ids missing from :data:`nakcell.io._mpr._COLUMN_IDS`:
     galvani's ``MPRfile``, the columns (and flag bits) named in ``keep`` (default: those
     the table uses), and the start time."""
     from galvani import BioLogic
@@ -85,77 +88,6 @@ def _mpr_columns_galvani(
     return cols, (start.isoformat() if start else None)
 
 
-# ---------------------------------------------------------------------------------------
-# .mpr: EC-Lab's binary container (format notes in docs/data.md)
-# ---------------------------------------------------------------------------------------
-
-#: first 52 bytes of every .mpr file
-_MPR_MAGIC = b"BIO-LOGIC MODULAR FILE\x1a" + b" " * 25 + b"\x00" * 4
-#: module header after b"MODULE": short name (10 bytes), long name (25), then either
-#: length u4, version u4, date (8 ASCII bytes, MM/DD/YY) -- EC-Lab < 11.50 -- or, when the
-#: first u4 is 0xFFFFFFFF (EC-Lab >= 11.50), max length u4, length u4, version u4, an
-#: unknown u4 and the date.
-_MODULE = b"MODULE"
-_HDR_OLD = struct.Struct("<10s25sII8s")
-_HDR_NEW = struct.Struct("<10s25sIIII8s")
-
-#: Data-module column id -> (name, numpy type). Names are those EC-Lab writes in the .mpt
-#: header of the same column (EC-Lab manual, "Data file columns"); ids and sizes are the
-#: layout documented by the community (found comparing .mpr files with their .mpt
-#: exports; galvani keeps the same facts). Newer EC-Lab versions renumbered a few columns
-#: (211 -> 467, 212 -> 468, ...): both ids are listed. Flag ids are in _FLAG_IDS.
-_COLUMN_IDS: dict[int, tuple[str, str]] = {
-    **{i: (n, "<f8") for i, n in (
-        (4, "time/s"), (7, "dq/mA.h"), (11, "<I>/mA"), (13, "(Q-Qo)/mA.h"),
-        (23, "dQ/mA.h"), (24, "cycle number"), (74, "|Energy|/W.h"),
-        (123, "Energy charge/W.h"), (124, "Energy discharge/W.h"),
-        (125, "Capacitance charge/µF"), (126, "Capacitance discharge/µF"),
-        (211, "Q charge/discharge/mA.h"), (467, "Q charge/discharge/mA.h"),
-        (438, "step time/s"), (500, "step time/s"), (498, "Q charge/mA.h"),
-        (499, "Q discharge/mA.h"), (501, "Efficiency/%"), (502, "Capacity/mA.h"),
-    )},
-    **{i: (n, "<f4") for i, n in (
-        (5, "control/V/mA"), (6, "Ewe/V"), (8, "I/mA"), (9, "Ece/V"),
-        (16, "Analog IN 1/V"), (17, "Analog IN 2/V"), (19, "control/V"), (20, "control/mA"),
-        (26, "Rapp/Ohm"), (27, "Ewe-Ece/V"), (32, "freq/Hz"), (33, "|Ewe|/V"),
-        (34, "|I|/A"), (35, "Phase(Z)/deg"), (36, "|Z|/Ohm"), (37, "Re(Z)/Ohm"),
-        (38, "-Im(Z)/Ohm"), (69, "R/Ohm"), (70, "P/W"), (75, "Analog OUT/V"),
-        (76, "<I>/mA"), (77, "<Ewe>/V"), (78, "Cs-2/µF-2"), (96, "|Ece|/V"),
-        (98, "Phase(Zce)/deg"), (99, "|Zce|/Ohm"), (100, "Re(Zce)/Ohm"),
-        (101, "-Im(Zce)/Ohm"), (163, "|Estack|/V"), (168, "Rcmp/Ohm"), (169, "Cs/µF"),
-        (172, "Cp/µF"), (173, "Cp-2/µF-2"), (174, "<Ewe>/V"), (178, "(Q-Qo)/C"),
-        (179, "dQ/C"), (242, "|E2|/V"), (271, "Phase(Z1) / deg"), (272, "Phase(Z2) / deg"),
-        (301, "|Z1|/Ohm"), (302, "|Z2|/Ohm"), (331, "Re(Z1)/Ohm"), (332, "Re(Z2)/Ohm"),
-        (361, "-Im(Z1)/Ohm"), (362, "-Im(Z2)/Ohm"), (391, "<E1>/V"), (392, "<E2>/V"),
-        (422, "Phase(Zstack)/deg"), (423, "|Zstack|/Ohm"), (424, "Re(Zstack)/Ohm"),
-        (425, "-Im(Zstack)/Ohm"), (426, "<Estack>/V"), (430, "Phase(Zwe-ce)/deg"),
-        (431, "|Zwe-ce|/Ohm"), (432, "Re(Zwe-ce)/Ohm"), (433, "-Im(Zwe-ce)/Ohm"),
-        (434, "(Q-Qo)/C"), (435, "dQ/C"), (441, "<Ecv>/V"), (462, "Temperature/°C"),
-        (471, "<Ece>/V"), (505, "Rdc/Ohm"),
-    )},
-    # harmonic analysis (older and newer id ranges, one layout each)
-    **{base + k: (n, "<f4") for base in (217, 473) for k, n in (
-        (0, "THD Ewe/%"), (1, "THD I/%"), (3, "NSD Ewe/%"), (4, "NSD I/%"),
-        (6, "NSR Ewe/%"), (7, "NSR I/%"),
-    )},
-    **{base + k: (f"|{q} h{k + 2}|/{unit}", "<f4")
-       for base, q, unit in ((230, "Ewe", "V"), (236, "I", "A"), (486, "Ewe", "V"),
-                             (492, "I", "A"))
-       for k in range(6)},
-    39: ("I Range", "<u2"), 131: ("Ns", "<u2"), 509: ("Acir/Dcir Control", "<u1"),
-    212: ("half cycle", "<u4"), 468: ("half cycle", "<u4"),
-    213: ("z cycle", "<u4"), 469: ("z cycle", "<u4"),
-}  # fmt: skip
-#: Flag column ids: all present flags share one byte, placed where the first flag id is.
-#: id -> (name, bit mask, shift). 'mode' is 1 CC, 2 CV/CA, 3 rest; 'ox/red' 1 = oxidation.
-_FLAG_IDS: dict[int, tuple[str, int, int]] = {
-    1: ("mode", 0x03, 0), 2: ("ox/red", 0x04, 2), 3: ("error", 0x08, 3),
-    21: ("control changes", 0x10, 4), 31: ("Ns changes", 0x20, 5),
-    65: ("counter inc.", 0x80, 7),
-}  # fmt: skip
-_FLAG_BITS = {name: (mask, shift) for name, mask, shift in _FLAG_IDS.values()}
-#: bytes of each stored column type
-_ITEMSIZE = {typ: np.dtype(typ).itemsize for _, typ in _COLUMN_IDS.values()}
 #: the raw columns :func:`_to_table` can use (the others are not copied out)
 _MPR_USED = frozenset(
     {
@@ -179,90 +111,8 @@ def _table_needs(available: set[str]) -> set[str]:
 
 
 class _UnknownColumnError(Exception):
-    """A data-module column id missing from :data:`_COLUMN_IDS` (record size unknown)."""
-
-
-@dataclass(frozen=True)
-class _Module:
-    name: str
-    offset: int  # of the module's body (after its header) in the file
-    length: int
-    version: int
-    date: bytes
-
-
-def _mpr_modules(buf: Any, path: Path) -> list[_Module]:
-    """Walk the module headers of a .mpr memory map (each module's body is skipped)."""
-    size = len(buf)
-    require(size >= len(_MPR_MAGIC), path, f"{size} bytes, too short for a .mpr file")
-    require(
-        buf[: len(_MPR_MAGIC)] == _MPR_MAGIC,
-        path,
-        "not a BioLogic .mpr file (no 'BIO-LOGIC MODULAR FILE' magic)",
-        "byte 0",
-    )
-    modules: list[_Module] = []
-    pos = len(_MPR_MAGIC)
-    while pos < size:  # every pass moves on by at least one header: no hang
-        # (messages are formatted only on failure: this loop runs on every read)
-        if buf[pos : pos + 6] != _MODULE:
-            raise NakcellFileError(path, "expected a 'MODULE' header", f"byte {pos}")
-        head = pos + len(_MODULE)
-        new = buf[head + 35 : head + 39] == b"\xff\xff\xff\xff"
-        hdr = _HDR_NEW if new else _HDR_OLD
-        if head + hdr.size > size:
-            raise NakcellFileError(
-                path, "truncated: file ends inside a module header", f"byte {pos}"
-            )
-        if new:
-            short, _, _, length, version, _, date = hdr.unpack_from(buf, head)
-        else:
-            short, _, length, version, date = hdr.unpack_from(buf, head)
-        name = short.decode("latin-1").strip()
-        body = head + hdr.size
-        if body + length > size:
-            raise NakcellFileError(
-                path,
-                f"truncated: module '{name}' says {length} bytes but the file ends "
-                f"{size - body} bytes on",
-                f"byte {body}",
-            )
-        modules.append(_Module(name, body, length, version, date))
-        pos = body + length
-    return modules
-
-
-def _data_layout(buf: Any, mod: _Module, path: Path) -> tuple[int, list[int], int]:
-    """(points, column ids, offset of the first record) of a 'VMP data' module.
-
-    Body: point count u4, column count u1, then the column ids and zero padding up to the
-    records. Version 0 (EC-Lab < 11.50): u1 ids from byte 5, records from byte 100;
-    version 0 written by EC-Lab >= 11.50 (byte 5 is 0): u2 ids from byte 6, records from
-    byte 1007; version 2: u2 ids from byte 5, records from 405; version 3: as 2 with one
-    more byte, records from 406.
-    """
-    o = mod.offset
-    require(mod.length >= 6, path, "'VMP data' module too short for its header", f"byte {o}")
-    n_points, n_cols = struct.unpack_from("<IB", buf, o)
-    if mod.version == 0 and buf[o + 5] != 0:
-        ids_at, id_size, records = 5, 1, 100
-    elif mod.version == 0:
-        ids_at, id_size, records = 6, 2, 1007
-    elif mod.version in (2, 3):
-        ids_at, id_size, records = 5, 2, 405 if mod.version == 2 else 406
-    else:
-        raise NakcellFileError(
-            path, f"'VMP data' module version {mod.version} is not known", f"byte {o}"
-        )
-    require(
-        records <= mod.length and ids_at + id_size * n_cols <= records,
-        path,
-        f"'VMP data' module of {mod.length} bytes cannot hold its {n_cols}-column header",
-        f"byte {o}",
-    )
-    fmt = "<" + ("B" if id_size == 1 else "H") * n_cols
-    ids = list(struct.unpack_from(fmt, buf, o + ids_at))
-    return n_points, ids, o + records
+    """Kept for callers that caught it: :func:`mpr_columns` no longer raises it (an
+    unknown column id is sized from the record and named)."""
 
 
 def mpr_columns(
@@ -277,7 +127,7 @@ def mpr_columns(
     'ox/red', ...). A name repeated in one file gets ' 2', ' 3' ... appended to its later
     copies. Raises :class:`NakcellFileError` on a damaged file (naming the byte offset or
     the module) and ``_UnknownColumnError`` when a column id is not in
-    :data:`_COLUMN_IDS`.
+    :data:`nakcell.io._mpr._COLUMN_IDS`.
     """
     cols, meta = _mpr_read(path, names)
     return cols, meta["start_time"]
@@ -298,26 +148,8 @@ def _mpr_read(
         data = [m for m in modules if m.name == "VMP data"]
         require(len(data) == 1, path, f"{len(data)} 'VMP data' modules, expected one")
         n, ids, first = _data_layout(mm, data[0], path)
-        fields: dict[str, tuple[str, int]] = {}  # name -> (type, offset in the record)
-        flags_at: int | None = None
-        flag_names: list[str] = []
-        off = 0
-        for cid in ids:
-            if cid in _FLAG_IDS:
-                flag_names.append(_FLAG_IDS[cid][0])
-                if flags_at is None:
-                    flags_at, off = off, off + 1
-                continue
-            if cid not in _COLUMN_IDS:
-                raise _UnknownColumnError(cid)
-            name, typ = _COLUMN_IDS[cid]
-            k = 2
-            base = name
-            while name in fields:
-                name, k = f"{base} {k}", k + 1
-            fields[name] = (typ, off)
-            off += _ITEMSIZE[typ]
         end = data[0].offset + data[0].length
+        fields, flags_at, flag_names, off, unread = _record_layout(ids, n, end - first, path)
         require(
             first + n * off == end,
             path,
@@ -325,6 +157,7 @@ def _mpr_read(
             f"{off} bytes need {n * off}",
             f"byte {first}",
         )
+        del ids
         cols: dict[str, np.ndarray] = {}
         if callable(names):
             names = names(set(fields) | set(flag_names))
@@ -333,12 +166,14 @@ def _mpr_read(
         if flags_at is not None and any(want(c) for c in flag_names):
             picked["flags"] = ("u1", flags_at)
         if picked:
+            # (a file without records may not be sized: the fields' own extent then)
+            ends = max(o + np.dtype(t).itemsize for t, o in picked.values())
             layout = np.dtype(
                 {
                     "names": list(picked),
                     "formats": [t for t, _ in picked.values()],
                     "offsets": [o for _, o in picked.values()],
-                    "itemsize": off,
+                    "itemsize": max(off, ends) if n == 0 else off,
                 }
             )
             rec = np.frombuffer(mm, dtype=layout, count=n, offset=first)
@@ -357,88 +192,15 @@ def _mpr_read(
                 del flags
             del rec
         meta = {"start_time": _mpr_start(mm, modules), **_mpr_settings(mm, modules)}
+        if unread:
+            meta["unread_columns"] = unread
     return cols, meta
-
-
-def _mpr_start(buf: Any, modules: list[_Module]) -> str | None:
-    """Acquisition start: the 'VMP LOG' module's OLE date (days since 1899-12-30).
-
-    It sits 465, 469, 473 or 585 bytes into the module (EC-Lab version dependent); the
-    first of these that holds a date in 2009-2036 (40000-50000 days) is taken. Without a
-    log module, the 'VMP Set' module header's date (MM/DD/YY) gives the day.
-    """
-    from datetime import datetime, timedelta
-
-    for m in modules:
-        if m.name != "VMP LOG":
-            continue
-        for at in (465, 469, 473, 585):
-            if at + 8 <= m.length:
-                (days,) = struct.unpack_from("<d", buf, m.offset + at)
-                if 40000.0 < days < 50000.0:
-                    return (datetime(1899, 12, 30) + timedelta(days=days)).isoformat()
-    for m in modules:
-        if m.name == "VMP Set":
-            for fmt in ("%m/%d/%y", "%m-%d-%y", "%m.%d.%y"):
-                try:
-                    day = datetime.strptime(m.date.decode("latin-1"), fmt).date()
-                    return day.isoformat()
-                except ValueError:
-                    continue
-    return None
 
 
 def _mpr_meta_only(path: Path) -> dict[str, Any]:
     """:func:`_mpr_settings` of a file whose data module is read by galvani."""
     with open(path, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as mm:
         return _mpr_settings(mm, _mpr_modules(mm, path))
-
-
-#: 'VMP Set' module (version 0) fields at fixed offsets: the same values EC-Lab prints in
-#: the .mpt header ("Mass of active material : 0.790 mg", "Electrode surface area :
-#: 0.001 cm2"), found at these offsets in the shared gcpl.issue_211 .mpr/.mpt pair and
-#: documented likewise by the community (vince-sec's eclabfiles). Pascal strings (length
-#: byte, text) before them may not run past the next field, else the layout is unknown.
-_SET_MASS_MG = 0x107  # f4, active material mass / mg
-_SET_AREA_CM2 = 0x211  # f4, electrode surface area / cm2
-_SET_STRINGS = ((0x007, 0x107), (0x11E, 0x1C0), (0x1C0, 0x211), (0x215, 0x24C))
-#: 'VMP LOG' module: channel index from 0 (EC-Lab names the file ..._C09 for index 8)
-_LOG_CHANNEL = 0x009
-#: what EC-Lab stores in a mass or area field the user left blank (its setting templates
-#: show "0.001 mg", "0.001 cm2"): not a measurement, so not reported
-_BLANK = 0.001
-
-
-def _mpr_settings(buf: Any, modules: list[_Module]) -> dict[str, Any]:
-    """Channel, active mass (kg) and electrode area (m2) from the settings and log modules,
-    where the layout is the known one and the values are real entries (not blanks)."""
-    meta: dict[str, Any] = {}
-    for m in modules:
-        if m.name == "VMP LOG" and m.version == 0 and m.length > _LOG_CHANNEL:
-            meta["channel"] = str(buf[m.offset + _LOG_CHANNEL] + 1)
-        if m.name != "VMP Set" or m.version != 0 or m.length < _SET_STRINGS[-1][1]:
-            continue
-        o = m.offset
-        if any(buf[o + at] > end - at - 1 for at, end in _SET_STRINGS):
-            continue  # a string longer than its slot: offsets after it are unknown
-        for key, at, to_si in (
-            ("active_mass_kg", _SET_MASS_MG, 1e-6),
-            ("area_m2", _SET_AREA_CM2, 1e-4),
-        ):
-            (x,) = struct.unpack_from("<f", buf, o + at)
-            if math.isfinite(x) and x > 0:
-                # the float32 as the decimal EC-Lab shows (0.790, not 0.79000002)
-                meta[key] = float(f"{x:.7g}") * to_si
-    return _drop_blanks(meta)
-
-
-def _drop_blanks(meta: dict[str, Any]) -> dict[str, Any]:
-    """``meta`` without a mass or area that is missing or EC-Lab's blank value (0.001 mg,
-    0.001 cm2): no measurement. Changes and returns ``meta``."""
-    for key, blank in (("active_mass_kg", _BLANK * 1e-6), ("area_m2", _BLANK * 1e-4)):
-        if key in meta and (meta[key] is None or abs(meta[key] - blank) < 1e-6 * blank):
-            del meta[key]
-    return meta
 
 
 _HEADER_LINES = re.compile(rb"Nb header lines\s*:\s*(\d+)")
@@ -645,7 +407,8 @@ def _table_arrays(cols: dict[str, np.ndarray], path: Path) -> dict[str, np.ndarr
         np.copyto(st, OTHER, where=freq > 0)
     del freq
     # a step changes with EC-Lab's sequence number Ns, its half-cycle counter or the type
-    keys = [k for k in (_take_int(cols, "Ns"), _take_int(cols, "half cycle")) if k is not None]
+    half = _take_int(cols, "half cycle")
+    keys = [k for k in (_take_int(cols, "Ns"), half) if k is not None]
     step, starts = steps_and_starts(keys, st)
     del keys
     q = _take(cols, "(Q-Qo)/mA.h")
@@ -660,15 +423,20 @@ def _table_arrays(cols: dict[str, np.ndarray], path: Path) -> dict[str, np.ndarr
     cyc = _take_int(cols, "cycle number")
     if cyc is not None:
         cycle = cyc.astype(np.int64) + 1  # EC-Lab counts cycles from 0
+    elif half is not None:
+        # .mpr files often lack 'cycle number', but carry EC-Lab's own 'half cycle' counter;
+        # its .mpt export writes cycle number = half cycle // 2 (every .mpr/.mpt pair in
+        # tests/data/cyclers), so the same measurement has the same cycles in both formats.
+        # A partial first cycle (a top-up before the first full half) is flagged by the
+        # metrics (cycle_metrics 'complete'), not hidden by renumbering.
+        cycle = half.astype(np.int64) // 2 + 1
     else:
-        # .mpr files often lack 'cycle number'; EC-Lab's 'half cycle' pairs halves from the
-        # file's first step, which may be a short top-up, so cycles are counted from the
-        # first substantial direction instead (see first_direction).
+        # no instrument counter: cycles from the first substantial direction
         ref = cap if cap is not None else integrate_per_step(t, np.abs(current), step) / 3600
         first = first_direction(st, ref, step, starts=starts)
         cycle = cycles_from_step_types(st, first, starts=starts)
         del ref
-    del cyc
+    del cyc, half
     cols.clear()
     return {
         "time_s": t,

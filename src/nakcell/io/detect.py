@@ -18,6 +18,9 @@ FORMATS: dict[str, str] = {
     "neware_ndax": "nakcell.io.neware:read_ndax",
     "arbin_res": "nakcell.io.arbin:read_res",
     "arbin_xlsx": "nakcell.io.arbin:read_excel",
+    "arbin_csv": "nakcell.io.arbin:read_csv",
+    "neware_bts_csv": "nakcell.io._neware_bts:read_csv",
+    "neware_bts_xlsx": "nakcell.io._neware_bts:read_excel",
     "land_xlsx": "nakcell.io.land:read_excel",
     "maccor_txt": "nakcell.io.maccor:read_text",
     "csv": "nakcell.io.generic:read_csv",
@@ -81,8 +84,28 @@ def detect_format(path: str | Path) -> str:
         return _detect_excel(p)
     text = head.decode("latin-1")
     first = text.lstrip().splitlines()[0] if text.strip() else ""
+    if "Maccor Procedure File" in text[:300]:
+        raise NakcellFileError(
+            p,
+            "a Maccor test procedure (XML): the steps to run, not measured data; read the "
+            "test's data file exported as text",
+        )
+    if first.startswith("MACCOR") and "Impedance" in first:
+        raise NakcellFileError(
+            p,
+            "a Maccor AC impedance (FRA) export: a spectrum, not a cycler time series; "
+            "the cycling data of the run are in the Maccor test file it belongs to",
+        )
     if first.startswith("Today's Date") or _looks_like_maccor(text):
         return "maccor_txt"
+    from nakcell.io.arbin import looks_like_arbin_csv
+
+    if looks_like_arbin_csv(first):
+        return "arbin_csv"
+    from nakcell.io._neware_bts import looks_like_bts_layered, looks_like_bts_record
+
+    if looks_like_bts_record(first.split(",")) or looks_like_bts_layered(text.splitlines()):
+        return "neware_bts_csv"
     if _looks_binary(head):
         if ext[1:].isdigit():
             raise NakcellFileError(
@@ -97,7 +120,7 @@ def detect_format(path: str | Path) -> str:
 def _looks_like_maccor(text: str) -> bool:
     lines = text.splitlines()[:40]
     has_rec = any(ln.startswith(("Rec\t", "Rec#\t")) for ln in lines)
-    return has_rec and any("Maccor" in ln or "Cycle" in ln for ln in lines)
+    return has_rec and any("Maccor" in ln or "Cycle" in ln or "Cyc#" in ln for ln in lines)
 
 
 def _looks_binary(head: bytes) -> bool:
@@ -125,6 +148,8 @@ def _detect_excel(p: Path) -> str:
 
     names = sheet_names(p)
     lower = [n.lower() for n in names]
+    if _is_bts_workbook(p, names):
+        return "neware_bts_xlsx"
     if "record" in lower or any(n.startswith("record") for n in lower):
         return "land_xlsx"
     if "global_info" in lower or any(n.startswith("channel_") for n in lower):
@@ -134,6 +159,21 @@ def _detect_excel(p: Path) -> str:
         f"Excel workbook with sheets {names[:6]}: neither a LANDdt export (sheet 'Record') "
         "nor an Arbin export (sheets 'Global_Info', 'Channel_*')",
     )
+
+
+def _is_bts_workbook(p: Path, names: list[str]) -> bool:
+    """A 'record' sheet whose header row is BTSDA's (LANDdt also names a sheet Record)."""
+    from nakcell.io._excel import open_workbook
+    from nakcell.io._neware_bts import looks_like_bts_record, record_sheet
+
+    name = record_sheet(names)
+    if name is None:
+        return False
+    from nakcell.io._guard import file_errors
+
+    with file_errors(p, "Excel workbook"):
+        rows = open_workbook(p).get_sheet_by_name(name).to_python(nrows=1)
+    return bool(rows) and looks_like_bts_record([str(h) for h in rows[0]])
 
 
 def _load(spec: str) -> Callable[..., CyclerData]:

@@ -26,6 +26,9 @@ table takes the arrays without copying them.
 
 from __future__ import annotations
 
+import html
+import re
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -162,19 +165,34 @@ def _combine(cols: dict[str, Any]) -> dict[str, Any]:
     return cols
 
 
-def _ndax_meta(path: Path) -> dict[str, Any]:
-    """Channel and procedure name from the .ndax XML, where present (never fails the read:
-    a missing or malformed TestInfo gives no entries)."""
-    import NewareNDA
+_TESTINFO = re.compile(rb"<config\b[^>]*>\s*<TestInfo\b([^>]*?)/?>", re.S)
+_ATTR = re.compile(rb'(\w+)="([^"]*)"')
 
-    out: dict[str, Any] = {}
+
+def _ndax_meta(path: Path) -> dict[str, Any]:
+    """Channel and procedure name from the attributes of ``config/TestInfo`` in the .ndax's
+    TestInfo.xml, where present (never fails the read: a missing or malformed TestInfo
+    gives no entries). Only that one element is looked at (a regular expression on its
+    start tag, no XML parse of the members: NewareNDA.read_metadata parsed every XML
+    member and took 4x the decode's time on small files). Text is GB2312 as Neware
+    writes it, undecodable bytes replaced."""
     try:
-        md = NewareNDA.read_metadata(str(path))
-        info = (md.get("TestInfo") or {}).get("TestInfo") or {}
-        if "ChlID" in info:
-            out["channel"] = str(info["ChlID"])
-        if "StepName" in info:
-            out["procedure"] = str(info["StepName"])
+        with zipfile.ZipFile(path) as zf:
+            if "TestInfo.xml" not in zf.namelist():
+                return {}
+            xml = zf.read("TestInfo.xml")
     except Exception:
         return {}
+    m = _TESTINFO.search(xml)
+    if m is None:
+        return {}
+    attrs = {
+        k.decode("ascii"): html.unescape(v.decode("gb2312", errors="replace"))
+        for k, v in _ATTR.findall(m.group(1))
+    }
+    out: dict[str, Any] = {}
+    if "ChlID" in attrs:
+        out["channel"] = attrs["ChlID"]
+    if "StepName" in attrs:
+        out["procedure"] = attrs["StepName"]
     return out

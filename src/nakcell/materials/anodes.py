@@ -135,6 +135,42 @@ class Anode(Sourced):
         lo=0.0,
         lo_open=True,
     )
+    # --- liquid in its host (used by the liquid-alloy submodel, interface/liquid.py) ---
+    host_cos_theta: float = param(
+        0.5,
+        "fraction",
+        "assumption: cos(theta) = 0.5 (60 deg) of the alloy on rGO; the seed shows spontaneous "
+        "uptake (theta < 90 deg, Fig 2b-e, Supplementary Movie 1) but gives no angle",
+        lo=-1.0,
+        hi=1.0,
+    )
+    host_porosity: float = param(
+        0.97,
+        "fraction",
+        "7 wt% rGO as in the layered rGO host of Lin et al., Nat. Nanotechnol. 11 (2016) 626, "
+        "doi:10.1038/nnano.2016.32 (abstract), is ~3 vol% carbon in a 0.87 g/cm3 alloy "
+        "(rGO density ~2 g/cm3 assumed): porosity 0.97; the seed gives no rGO fraction",
+        lo=0.0,
+        hi=1.0,
+        lo_open=True,
+    )
+    host_fill: float = param(
+        1.0,
+        "fraction",
+        "assumption: the host holds exactly the alloy at assembly (saturation 1: the seed's "
+        "rGO@Na-K is a self-supporting film with the alloy inside, Fig 2h-k; no excess reported)",
+        lo=0.0,
+        lo_open=True,
+    )
+    host_compliance: float = param(
+        0.2,
+        "fraction",
+        "share of the metal's volume change taken up by the host's own dimension change: "
+        "layered rGO host, 20 % dimension variation on cycling (Lin et al. 2016, abstract); "
+        "the rest empties or fills its pores",
+        lo=0.0,
+        hi=1.0,
+    )
 
     # ---------------------------------------------------------------- derived
     def molar_volume(self, x_Na: float | np.ndarray | None = None) -> float | np.ndarray:

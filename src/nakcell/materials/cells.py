@@ -19,6 +19,7 @@ from nakcell.errors import NakcellFileError, NakcellInputError
 from nakcell.materials._param import Sourced, from_mapping, param
 from nakcell.materials.anodes import ANODES, Anode, Na, NaK
 from nakcell.materials.electrolytes import ELECTROLYTES, Electrolyte, Na3Hf2Si2PO12
+from nakcell.materials.interphases import BASES, EA_INTERFACE, EA_INTERFACE_SRC, get_interphase
 
 SEED = "Zhao et al. 2021 (seed), doi:10.21203/rs.3.rs-223685/v1"
 # Exchange current density per true contact area, derived: the lowest room-temperature
@@ -58,6 +59,25 @@ class Cell(Sourced):
         "no interlayer",
         lo=0.0,
     )
+    interphase: str = "none"
+    interface_asr_measured: float = param(
+        0.0,
+        "area_resistance",
+        "no film: interface = charge transfer + constriction (named presets set a measured value)",
+        lo=0.0,
+    )
+    interface_basis: str = "per_interface"
+    interface_Ea: float = param(EA_INTERFACE, "activation_energy", EA_INTERFACE_SRC, lo=0.0)
+    pressure_spread: float = param(
+        0.3,
+        "fraction",
+        "assumption: log-normal spread of the local stack pressure over the electrode face "
+        "(flatness of coin-cell parts and pellet; no measurement found); sets the contact-spot "
+        "bins that carry current focusing",
+        lo=0.0,
+        hi=2.0,
+    )
+    contact_bins: int = 5
     heat_transfer: float = param(
         10.0,
         "heat_transfer_coefficient",
@@ -68,6 +88,12 @@ class Cell(Sourced):
 
     def __post_init__(self) -> None:
         super().__post_init__()
+        if self.interface_basis not in BASES:
+            raise NakcellInputError(
+                f"{self.name}.interface_basis", repr(self.interface_basis), " or ".join(BASES)
+            )
+        if not isinstance(self.contact_bins, int) or not 1 <= self.contact_bins <= 50:
+            raise NakcellInputError(f"{self.name}.contact_bins", self.contact_bins, "1-50")
         if not isinstance(self.anode, Anode):
             raise NakcellInputError(f"{self.name}.anode", repr(self.anode), "an Anode")
         if not isinstance(self.electrolyte, Electrolyte):
@@ -79,6 +105,39 @@ class Cell(Sourced):
     def area(self) -> float:
         """Electrode (pellet face) area in m2."""
         return math.pi * self.diameter**2 / 4.0
+
+    def interface_asr_per_interface(self) -> float:
+        """The measured interface ASR (ohm m2, 25 degC) of one interface under its basis."""
+        m = self.interface_asr_measured
+        return m / 2.0 if self.interface_basis == "per_cell" else m
+
+    def with_interphase(self, name: str, basis: str | None = None) -> Cell:
+        """A copy carrying the named interphase preset (:mod:`nakcell.materials.interphases`)."""
+        ip = get_interphase(name)
+        c = dataclasses.replace(
+            self,
+            interphase=name,
+            interface_asr_measured=ip.asr,
+            interface_basis=basis or ip.basis,
+        )
+        return c.with_source("interface_asr_measured", ip.source)
+
+    def alloy_capacity(self) -> float:
+        """Charge (C/m2) one electrode can strip (or the other plate) and stay liquid.
+
+        For an alloy: the Na that takes x_Na to either edge of the liquid field at the cell's
+        temperature (``nakcell.thermo.liquid_range_x_Na``); for a pure metal: its inventory.
+        """
+        a = self.anode
+        n_na, n_k = a.na_inventory(), a.k_inventory()
+        if not 0.0 < a.x_Na < 1.0:
+            return n_na * F
+        from nakcell.thermo import liquid_range_x_Na
+
+        lo, hi = liquid_range_x_Na(self.temperature)
+        strip = n_na - lo / (1.0 - lo) * n_k  # Na left when x_Na reaches lo
+        plate = (hi / (1.0 - hi) * n_k - n_na) if hi < 1.0 else math.inf
+        return float(max(min(strip, plate), 0.0) * F)
 
     def bulk_asr(self, T: float | None = None) -> float:
         """Bulk electrolyte ASR, L / sigma(T), in ohm m2."""
@@ -98,14 +157,18 @@ class Cell(Sourced):
         return rows
 
 
-def seed_nak() -> Cell:
+def seed_nak(basis: str | None = None) -> Cell:
     """rGO@Na-K (44:56 wt%) | Na3Hf2Si2PO12 | rGO@Na-K, the seed's alloy symmetric cell."""
-    return Cell(name="seed-nak", anode=NaK(56.0, host="rGO"))
+    c = Cell(name="seed-nak", anode=NaK(56.0, host="rGO"))
+    return c.with_interphase("seed-NaK", basis)
 
 
-def seed_na() -> Cell:
-    """Na | Na3Hf2Si2PO12 | Na, the seed's bare sodium cell."""
-    return Cell(name="seed-na", anode=Na())
+def seed_na(basis: str | None = None) -> Cell:
+    """Na | Na3Hf2Si2PO12 | Na, the seed's bare sodium cell (its measured 105 ohm cm2).
+
+    ``basis`` reads the seed's number per cell (default) or per interface.
+    """
+    return Cell(name="seed-na", anode=Na()).with_interphase("seed-Na", basis)
 
 
 def seed_na_sno2() -> Cell:
@@ -120,6 +183,11 @@ def seed_na_sno2() -> Cell:
 
     gamma_na = float(surface_tension_Na(298.15))
     c = Cell(name="seed-na-sno2", anode=Na(), interlayer="SnO2", interlayer_W_adh=2 * gamma_na)
+    c = c.with_interphase("seed-Na").with_source(
+        "interface_asr_measured",
+        "assumption: the seed reports no interface resistance for SnO2-coated pellets; the "
+        "bare-Na value (105 ohm cm2, Supplementary Fig 9) is used",
+    )
     return c.with_source(
         "interlayer_W_adh",
         "assumption: Na wets Sn-based chaperone layers (Gross et al., J. Mater. Chem. A 8 "
@@ -155,6 +223,7 @@ def load_cell(path: str | Path) -> Cell:
         [anode]
         preset = "NaK"               # Na, K or NaK
         wt_pct_K = 78
+        interphase = "Au"            # optional: a measured interface (materials/interphases.py)
         [electrolyte]
         preset = "NZSP"
         sigma_ref = "1e-3 S/cm"
@@ -175,6 +244,12 @@ def load_cell(path: str | Path) -> Cell:
     )
     electrolyte = _part(data, "electrolyte", ELECTROLYTES, Electrolyte, base.electrolyte, where)
     base = dataclasses.replace(base, anode=anode, electrolyte=electrolyte)
+    if "interphase" in data:  # a named preset (materials/interphases.py) with its source
+        name = data.pop("interphase")
+        try:
+            base = base.with_interphase(str(name), data.pop("interface_basis", None))
+        except NakcellInputError as exc:
+            raise NakcellInputError(f"{where}.interphase", exc.got, exc.expected) from None
     data.setdefault("name", p.stem)
     return from_mapping(Cell, data, where=where, base=base)
 

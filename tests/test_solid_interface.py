@@ -1,0 +1,138 @@
+"""Solid-metal interface: void collapse against creep supply, current focusing, Arrhenius
+kinetics and film, interphase presets; stepped-CCD protocols of fixed capacity.
+
+Closed forms: the creep balance f* = (A a p^n F / (i V_m))^(1/(n-1)) and the critical current
+i_c = F A a p H^(n-1) / V_m (contact stress capped at the hardness H = 3 sigma_y).
+"""
+
+import math
+
+import numpy as np
+import pytest
+
+from nakcell.cell.symmetric import interface_asr, simulate_symmetric
+from nakcell.constants import K_B_EV, F
+from nakcell.interface.params import BatchParams
+from nakcell.interface.solid import SolidMetalInterface
+from nakcell.materials import seed_na, seed_nak
+from nakcell.materials.interphases import INTERPHASES
+from nakcell.protocols import Galvanostatic, SteppedCCD
+
+MA = 10.0
+H = 3600.0
+VM_NA = 23.78e-6
+
+
+def _one_bin(p: float):
+    return (
+        seed_na()
+        .with_interphase("none")
+        .replace(stack_pressure=p, pressure_spread=0.0, contact_bins=1)
+    )
+
+
+def _i_crit(cell) -> float:
+    a = cell.anode
+    hard = 3.0 * a.yield_stress / 1e6
+    return (
+        F
+        * a.creep_A
+        * a.spot_radius
+        * (cell.stack_pressure / 1e6)
+        * hard ** (a.creep_n - 1)
+        / VM_NA
+    )
+
+
+def test_contact_settles_at_the_creep_balance_below_i_crit_and_collapses_above():
+    cell = _one_bin(0.2e6)
+    ic = _i_crit(cell)
+    proto = Galvanostatic((0.8 * ic, 1.25 * ic), 0.5 * H, 0.5 * H, v_limit=100.0)
+    res = simulate_symmetric(cell, proto, steps_per_half=200)
+    a = cell.anode
+    f_star = (a.creep_A * a.spot_radius * 0.2**a.creep_n * F / (0.8 * ic * VM_NA)) ** (
+        1 / (a.creep_n - 1)
+    )
+    assert f_star > 0.2 / 0.6  # still below the hardness cap
+    assert res.contact_left[-1, 0] == pytest.approx(f_star, rel=0.02)
+    assert res.min_contact[1] < 1e-3 or res.stop_reason[1] == "voltage limit"
+
+
+def test_critical_current_is_linear_in_stack_pressure():
+    # Spencer Jolly et al. 2020: the pressure needed to avoid voids rises linearly with current
+    lo, hi = _one_bin(0.1e6), _one_bin(0.2e6)
+    assert _i_crit(hi) == pytest.approx(2 * _i_crit(lo), rel=1e-12)
+    i = 1.5 * _i_crit(lo)  # above the 0.1 MPa limit, below the 0.2 MPa one
+    res = simulate_symmetric([lo, hi], Galvanostatic(i, 0.5 * H, 0.5 * H), steps_per_half=200)
+    assert res.stop_reason[0] == "voltage limit"
+    assert res.stop_reason[1] == "" and res.min_contact[1] > 0.2
+
+
+def test_current_focuses_on_the_bins_that_keep_contact():
+    cell = seed_na().replace(pressure_spread=0.5, contact_bins=5)
+    b = BatchParams.of([cell], 1)
+    sub = SolidMetalInterface(b)
+    T = b.T0.copy()
+    s = sub.init_state(T)
+    ik = sub.split(s, np.array([10.0]), T)[:, 0]
+    assert ik.mean() == pytest.approx(10.0, rel=1e-12)  # charge is conserved
+    assert np.all(np.diff(s["fb"][:, 0]) >= 0) and np.all(np.diff(ik) >= 0)
+    fb = s["fb"].copy()
+    fb[0] = 1e-6  # a bin that lost its contact carries (almost) nothing
+    s["fb"] = fb  # states are replaced, never edited in place (the submodel caches on them)
+    ik2 = sub.split(s, np.array([10.0]), T)[:, 0]
+    assert ik2[0] < 1e-3 and ik2[1:].mean() == pytest.approx(12.5, rel=1e-3)
+
+
+@pytest.mark.parametrize(("basis", "expected"), [("per_cell", 52.5), ("per_interface", 105.0)])
+def test_seed_na_interface_asr_is_the_seed_measurement_in_either_reading(basis, expected):
+    r = interface_asr(seed_na(basis))["interface_asr"] * 1e4
+    assert r == pytest.approx(expected, rel=1e-6)
+    assert r >= 10.0
+
+
+def test_interface_resistance_falls_with_temperature_by_its_activation_energy():
+    cell = seed_na()
+    ea = cell.interface_Ea
+    d0 = interface_asr(cell.replace(temperature=273.15))
+    d1 = interface_asr(cell.replace(temperature=323.15))
+    ratio = math.exp(ea / K_B_EV * (1 / 273.15 - 1 / 323.15))
+    assert d0["film_asr"] / d1["film_asr"] == pytest.approx(ratio, rel=0.02)
+    assert d0["interface_asr"] > interface_asr(cell)["interface_asr"] > d1["interface_asr"]
+
+
+def test_interphase_presets_carry_a_doi_or_the_seed():
+    for name, ip in INTERPHASES.items():
+        if name == "none":
+            continue
+        assert "doi:" in ip.source
+        assert ip.per_interface("per_cell") == pytest.approx(ip.asr / 2)
+    au = seed_na().with_interphase("Au")
+    assert interface_asr(au)["interface_asr"] * 1e4 == pytest.approx(146.0, rel=1e-6)
+
+
+def test_fixed_capacity_steps_move_the_same_charge_each_half_cycle():
+    cap = 0.5 * 3.6e4  # 0.5 mAh/cm2
+    proto = SteppedCCD.fixed_capacity(1.0 * MA, 1.0 * MA, 3.0 * MA, cap)
+    dur, i = proto.segments(1)
+    assert np.allclose(dur * np.abs(i[:, 0]), cap)
+    res = simulate_symmetric(seed_nak(), proto, steps_per_half=20)
+    assert res.charge_moved[0] == pytest.approx(cap * len(dur), rel=1e-9)
+
+
+def test_a_run_that_exhausts_an_electrode_reports_no_ccd():
+    cell = seed_nak().replace(temperature=380.0)  # all Na-K liquid: only exhaustion stops it
+    # 0.5 h half-cycles: 5 mA/cm2 already moves more Na than the 10 uL loading holds
+    res = simulate_symmetric(cell, SteppedCCD(5 * MA, 5 * MA, 0.5 * H, 20 * MA), steps_per_half=20)
+    assert res.stop_reason[0] == "Na depleted"
+    assert np.isnan(res.ccd[0]) and not res.ccd_is_lower_bound[0]
+    assert res.ccd_note[0].startswith("not determined: electrode exhausted")
+
+
+def test_alloy_ccd_default_fits_the_loading():
+    from nakcell.cli.cell import default_ccd
+
+    cell = seed_nak()
+    cap = default_ccd(cell)[3]
+    assert cap is not None and 0 < cap <= cell.alloy_capacity()
+    assert cell.alloy_capacity() < cell.anode.na_inventory() * F  # liquid field binds first
