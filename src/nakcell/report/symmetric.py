@@ -11,6 +11,7 @@ from nakcell.cell.symmetric import SymmetricResult, interface_asr, simulate_symm
 from nakcell.constants import F
 from nakcell.materials import Cell
 from nakcell.protocols import Galvanostatic, SteppedCCD
+from nakcell.report.explain import stop_explanation
 from nakcell.report.model import (
     HALF_CYCLE,
     MA_CM2,
@@ -24,7 +25,6 @@ from nakcell.report.model import (
     loading_needed,
     mv,
 )
-from nakcell.report.explain import stop_explanation
 from nakcell.report.sections import register
 
 
