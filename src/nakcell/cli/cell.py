@@ -23,7 +23,10 @@ ReadingOpt = Annotated[
     ),
 ]
 MAH_CM2 = 3.6e4  # C/m2 per mAh/cm2
-PlotOpt = Annotated[Path | None, typer.Option("--plot", help="write the trace(s) to this PNG")]
+PlotOpt = Annotated[
+    Path | None,
+    typer.Option("--plot", help="write the trace(s) to this PNG (or .html: interactive)"),
+]
 
 
 def register(app: typer.Typer) -> None:
@@ -77,9 +80,7 @@ def register(app: typer.Typer) -> None:
             o.pop("ccd_is_lower_bound")
             o.pop("ccd_note", None)
         if plot is not None:
-            from nakcell.plotting import plot_symmetric
-
-            plot_symmetric(res, plot, title=f"{c.name}: galvanostatic cycling")
+            _plot(res, plot, f"{c.name}: galvanostatic cycling")
         _emit(out[0] if len(out) == 1 and "," not in current_density else out, json_out)
         _why(res)
 
@@ -156,9 +157,7 @@ def register(app: typer.Typer) -> None:
             },
         }
         if plot is not None:
-            from nakcell.plotting import plot_symmetric
-
-            plot_symmetric(res, plot, title=f"{c.name}: stepped-current CCD test", labels=[c.name])
+            _plot(res, plot, f"{c.name}: stepped-current CCD test", [c.name])
         _emit(out, json_out)
         _why(res)
 
@@ -284,6 +283,18 @@ def _emit(obj: object, json_out: bool) -> None:
 def human(v: object) -> str:
     """A value for people: floats to 4 significant digits (100.00000000000001 -> 100)."""
     return f"{v:.4g}" if isinstance(v, float) else str(v)
+
+
+def _plot(res: object, path: Path, title: str, labels: list[str] | None = None) -> None:
+    """The trace figure: interactive HTML (the report's and the app's figure) or a PNG."""
+    if path.suffix.lower() in (".html", ".htm"):
+        from nakcell.plotting.interactive import symmetric_figure, symmetric_traces, write_html
+
+        write_html(symmetric_figure(symmetric_traces(res, labels), title=title), path)
+        return
+    from nakcell.plotting import plot_symmetric
+
+    plot_symmetric(res, path, title=title, labels=labels)
 
 
 def _why(res: object) -> None:

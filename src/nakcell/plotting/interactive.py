@@ -8,6 +8,7 @@ come from the matplotlib functions beside this module.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -380,3 +381,15 @@ def plotly_js() -> str:
     from plotly.offline import get_plotlyjs
 
     return get_plotlyjs()
+
+
+def write_html(fig: go.Figure, path: str | Path) -> Path:
+    """One self-contained interactive page (plotly.js inlined: opens with no network)."""
+    import plotly.io as pio
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pio.write_html(
+        fig, str(path), include_plotlyjs=True, full_html=True, config={"displaylogo": False}
+    )
+    return path

@@ -44,7 +44,7 @@ def stop_explanation(res: Any, k: int = 0) -> str | None:
     if reason == "short circuit":
         return f"{head}: a metal filament spanned the {_num(cell.thickness * 1e3)} mm pellet"
     if reason == "left liquid field":
-        return f"{head}: the alloy's composition drifted out of the liquid field and froze"
+        return f"{head}: " + _freeze_detail(res, k, cell, i)
     return head
 
 
@@ -54,3 +54,28 @@ def _current_at_stop(res: Any, k: int) -> float:
     ran = np.flatnonzero(np.isfinite(np.asarray(res.halfcycle_mean_v, dtype=float)[:, k]))
     # the last half-cycle with a mean is the one cut short (its mean covers the part run)
     return float(cur[ran[-1]]) if ran.size else float(res.current_density[k])
+
+
+def _freeze_detail(res: Any, k: int, cell: Any, i: float) -> str:
+    """Which electrode's alloy left the liquid field, where, and the charge moved by then."""
+    from nakcell.thermo.activity import liquid_range_x_Na
+
+    T = float(cell.temperature)
+    lo, hi = liquid_range_x_Na(T, "Na-K")
+    ok = np.flatnonzero(np.isfinite(np.asarray(res.voltage)[:, k]))
+    j = int(ok[-1]) if ok.size else 0
+    xs = {"one": float(res.x_na_left[j, k]), "other": float(res.x_na_right[j, k])}
+    dist = {n: min(abs(x - lo), abs(x - hi)) for n, x in xs.items()}
+    name = min(dist, key=dist.__getitem__)
+    x = xs[name]
+    edge, solid = (
+        ("Na-rich", "solid Na forms") if abs(x - hi) < abs(x - lo) else ("K-rich", "solid K forms")
+    )
+    q = float(res.charge_moved[k]) / 3.6e4  # mAh/cm2 passed (|i| dt, both directions)
+    return (
+        f"the {'plated' if edge == 'Na-rich' else 'stripped'} electrode's alloy was at "
+        f"x_Na {x:.3f} (last recorded step), at the {edge} edge of the liquid field at "
+        f"{T - 273.15:.0f} C "
+        f"(x_Na {lo:.3f}-{hi:.3f}), so {solid}; {_num(q)} mAh/cm2 had passed at "
+        f"{_num(i / 10)} mA/cm2"
+    )

@@ -11,6 +11,7 @@ from nakcell.cell.symmetric import SymmetricResult, interface_asr, simulate_symm
 from nakcell.constants import F
 from nakcell.materials import Cell
 from nakcell.protocols import Galvanostatic, SteppedCCD
+from nakcell.report.explain import stop_explanation
 from nakcell.report.model import (
     HALF_CYCLE,
     MA_CM2,
@@ -161,7 +162,7 @@ def _claims_25(nak: Cell, r5a: SymmetricResult) -> list[Claim]:
     why = (
         "no failure in 220 h"
         if ok
-        else f"model stops after {fmt(s['stop_time_h'])} h: {s['stopped']}; each 0.5 h half-cycle "
+        else f"model stops: {stop_explanation(r5a, 0)}; each 0.5 h half-cycle "
         f"moves {i25 * HALF_CYCLE / 3.6 / 1e4:.1f} mAh/cm2 of Na, but the assumed 10 uL alloy "
         f"holds {nak.anode.na_inventory() * F / 3.6 / 1e4:.1f} mAh/cm2 of Na; cycling needs "
         f">= {need * nak.area * 1e9:.0f} uL of alloy on the 11 mm pellet (or shorter half-cycles) "
