@@ -36,6 +36,7 @@ _MODULES: tuple[str, ...] = (
     "nakcell.cli.sweep",
     "nakcell.cli.atomistic",
     "nakcell.cli.webapp",  # `nakcell app` (a module named app would shadow cli.app)
+    "nakcell.cli.validate",
     "nakcell.cli.short",
 )
 

@@ -1,0 +1,324 @@
+"""Run the model at each published point's conditions and compare (no physics here).
+
+Interface resistances come from :func:`nakcell.cell.symmetric.interface_asr` (one electrode
+interface at assembly). Critical current densities come from :func:`simulate_symmetric` with
+a :class:`~nakcell.protocols.SteppedCCD` ramp (the row's ``model_ramp_mA_cm2`` and
+``half_cycle_h``), stripping limits from a one-way current ramp
+(:class:`~nakcell.protocols.StepSequence`), the stripping limit's activation energy from an
+Arrhenius fit of those limits at the row's temperatures, and hysteresis from a
+:class:`~nakcell.protocols.Galvanostatic` run. Cells that share a protocol are simulated as
+one batch.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from nakcell.constants import F, R
+from nakcell.materials import CELLS, Cell
+from nakcell.validate.cells import build_cell
+from nakcell.validate.published import Point
+
+# One-way ramp: the stripping limit is the first current at which |V|/j exceeds this multiple
+# of its value at the first step (the voltage has left its linear, ohmic-kinetic course), or at
+# which the run stops (voltage limit, short). An operational reading of Lowack et al.'s "the
+# voltage no longer increases linearly but in an exponential fashion" (arXiv:2603.23340).
+NONLINEAR_FACTOR = 1.5
+K_B_EV = R / F  # Boltzmann constant in eV/K
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class Outcome:
+    """Model vs published for one point."""
+
+    point: Point
+    model: float | None = None
+    bound: str = ""  # "" (a value), ">=" (no failure up to it), "<" (failed at the first step)
+    note: str = ""
+    derived_role: str = "check"
+
+    @property
+    def covered(self) -> bool:
+        return self.model is not None
+
+    @property
+    def inside_range(self) -> bool | None:
+        """True/False where the model result decides it; None where not covered or undecided."""
+        p, m = self.point, self.model
+        if m is None:
+            return None
+        if self.bound == ">=":
+            if p.high is not None and m > p.high:
+                return False
+            return True if p.high is None and (p.low is None or m >= p.low) else None
+        if self.bound == "<":
+            if p.low is not None and m <= p.low:
+                return False
+            return True if p.low is None and (p.high is None or m <= p.high) else None
+        return p.contains(m)
+
+    @property
+    def ratio(self) -> float | None:
+        if self.model is None or self.point.value == 0:
+            return None
+        return self.model / self.point.value
+
+    def to_dict(self) -> dict[str, Any]:
+        p = self.point
+        return {
+            "id": p.id,
+            "source": p.source,
+            "where": p.where,
+            "system": f"{p.metal} | {p.electrolyte} ({p.treatment})",
+            "quantity": p.quantity,
+            "unit": p.unit,
+            "conditions": _conditions(p),
+            "published": p.value,
+            "low": p.low,
+            "high": p.high,
+            "range_basis": p.range_basis,
+            "model": self.model,
+            "model_bound": self.bound or None,
+            "ratio": self.ratio,
+            "inside_range": self.inside_range,
+            "role": p.role,
+            "role_from_model_sources": self.derived_role,
+            "model_note": self.note or None,
+        }
+
+
+def _conditions(p: Point) -> str:
+    parts = [f"{'/'.join(f'{t:g}' for t in p.temperatures_C)} degC"]
+    if p.pressure_MPa is not None:
+        parts.append(f"{p.pressure_MPa:g} MPa")
+    if p.current_mA_cm2 is not None:
+        parts.append(f"{p.current_mA_cm2:g} mA/cm2")
+    if p.half_cycle_h is not None:
+        parts.append(f"{p.half_cycle_h:g} h steps")
+    return ", ".join(parts)
+
+
+# --------------------------------------------------------------------- model runs
+def _simulate(cells: Sequence[Cell], protocol: Any) -> Any:
+    from nakcell.cell.symmetric import simulate_symmetric
+
+    return simulate_symmetric(list(cells), protocol)
+
+
+def _ccd_batch(cells: Sequence[Cell], ramp: tuple[float, float, float], half_h: float) -> list:
+    from nakcell.protocols import SteppedCCD
+
+    a, b, c = ramp
+    proto = SteppedCCD(start=a * 10, step=b * 10, stop=c * 10, half_cycle=half_h * 3600)
+    res = _simulate(cells, proto)
+    out = []
+    for k in range(len(cells)):
+        why = res.stop_reason[k]
+        if why and ("deplet" in why or "exhaust" in why):
+            out.append((None, "", f"not determined: {why}"))
+        elif not np.isfinite(res.ccd[k]):
+            out.append((a, "<", f"failed at the first step ({why or 'stopped'})"))
+        elif res.ccd_is_lower_bound[k]:
+            out.append((float(res.ccd[k]) / 10, ">=", "no failure up to the last step"))
+        else:
+            out.append((float(res.ccd[k]) / 10, "", why))
+    return out
+
+
+def _ramp_batch(cells: Sequence[Cell], ramp: tuple[float, float, float], step_h: float) -> list:
+    from nakcell.protocols import StepSequence
+
+    a, b, c = ramp
+    levels = np.arange(a, c + 0.5 * b, b)
+    proto = StepSequence(
+        durations=tuple([step_h * 3600] * levels.size),
+        current_densities=tuple(float(x) * 10 for x in levels),
+    )
+    res = _simulate(cells, proto)
+    v = np.abs(res.halfcycle_mean_v)  # (n_steps, n)
+    out = []
+    for k in range(len(cells)):
+        r = v[:, k] / levels
+        bad = ~np.isfinite(r) | (r > NONLINEAR_FACTOR * r[0])
+        if not np.isfinite(r[0]):
+            out.append((a, "<", f"stopped in the first step ({res.stop_reason[k]})"))
+        elif bad.any():
+            out.append((float(levels[int(np.argmax(bad))]), "", res.stop_reason[k]))
+        else:
+            out.append((float(levels[-1]), ">=", "linear up to the last step"))
+    return out
+
+
+def _galv_batch(cells: Sequence[Cell], current: float, half_h: float) -> list:
+    from nakcell.protocols import Galvanostatic
+
+    proto = Galvanostatic(current * 10, half_cycle=half_h * 3600, duration=4 * half_h * 3600)
+    res = _simulate(cells, proto)
+    out = []
+    for k in range(len(cells)):
+        h = res.hysteresis[k]
+        if np.isfinite(h):
+            out.append((float(h) * 1e3, "", ""))
+        else:
+            out.append((None, "", f"not determined: {res.stop_reason[k] or 'no full cycle'}"))
+    return out
+
+
+def _arrhenius(temps_c: Sequence[float], limits: Sequence[tuple]) -> tuple[float | None, str]:
+    """Activation energy (eV) of the stripping limits at ``temps_c``; (None, why) if bounded."""
+    if any(g[0] is None or g[1] for g in limits):
+        shown = ", ".join(f"{g[1]}{g[0]:g}" if g[0] is not None else "n/d" for g in limits)
+        return None, f"limit not resolved at every temperature ({shown} mA/cm2)"
+    inv_t = 1.0 / (np.asarray(temps_c, float) + 273.15)
+    slope = np.polyfit(inv_t, np.log([g[0] for g in limits]), 1)[0]
+    shown = ", ".join(f"{g[0]:g}" for g in limits)
+    return float(
+        -slope * K_B_EV
+    ), f"limits {shown} mA/cm2 at {'/'.join(f'{t:g}' for t in temps_c)} degC"
+
+
+# --------------------------------------------------------------------- orchestration
+_KIND = {
+    "ccd_mA_cm2": "ccd",
+    "stripping_limit_mA_cm2": "ramp",
+    "stripping_limit_activation_eV": "ramp",
+    "hysteresis_mV": "galv",
+}
+_RUNNERS: dict[str, Callable[..., list]] = {
+    "ccd": _ccd_batch,
+    "ramp": _ramp_batch,
+    "galv": _galv_batch,
+}
+
+
+def _group_key(p: Point) -> tuple | None:
+    kind = _KIND[p.quantity]
+    if p.half_cycle_h is None:
+        return None
+    if kind == "galv":
+        return None if p.current_mA_cm2 is None else (kind, p.current_mA_cm2, p.half_cycle_h)
+    return None if p.ramp_mA_cm2 is None else (kind, p.ramp_mA_cm2, p.half_cycle_h)
+
+
+def _plan(
+    points: Sequence[Point], outcomes: dict[str, Outcome], built: list[Cell]
+) -> dict[tuple, list[tuple[str, float, Cell, str]]]:
+    """Interface resistances now; simulated points grouped by protocol: key -> members."""
+    from nakcell.cell.symmetric import interface_asr
+
+    groups: dict[tuple, list[tuple[str, float, Cell, str]]] = {}
+    for p in points:
+        o = outcomes[p.id]
+        key = None if p.quantity == "interface_resistance_ohm_cm2" else _group_key(p)
+        if p.quantity != "interface_resistance_ohm_cm2" and key is None:
+            o.note = "no model protocol given in the row"
+            continue
+        for t_c in p.temperatures_C:
+            cell, note = build_cell(p, t_c)
+            if cell is None:
+                o.note = f"not covered: {note}"
+                break
+            built.append(cell)
+            if key is None:
+                o.model = float(interface_asr(cell)["interface_asr"]) * 1e4
+                o.note = note
+            else:
+                groups.setdefault(key, []).append((p.id, t_c, cell, note))
+    return groups
+
+
+def _collect(
+    points: Sequence[Point], outcomes: dict[str, Outcome], results: dict[tuple[str, float], tuple]
+) -> None:
+    for p in points:
+        o = outcomes[p.id]
+        got = [results.get((p.id, t)) for t in p.temperatures_C]
+        if any(g is None for g in got):
+            continue
+        if p.quantity == "stripping_limit_activation_eV":
+            o.model, why = _arrhenius(p.temperatures_C, got)
+            o.note = "; ".join(x for x in (why, got[0][3]) if x)
+        else:
+            value, bound, why, note = got[0]
+            o.model, o.bound = value, bound
+            o.note = "; ".join(x for x in (why, note) if x)
+
+
+def run_validation(points: Sequence[Point], progress: Progress | None = None) -> list[Outcome]:
+    """Model vs published for every point (batched by protocol)."""
+    say = progress or (lambda _msg: None)
+    outcomes = {p.id: Outcome(point=p) for p in points}
+    built: list[Cell] = []
+    say(f"validate: {len(points)} points; interface resistances at assembly")
+    groups = _plan(points, outcomes, built)
+    results: dict[tuple[str, float], tuple] = {}
+    for i, (key, members) in enumerate(groups.items(), start=1):
+        kind, arg, half = key
+        say(f"validate: [{i}/{len(groups)}] {kind} run, {len(members)} cell(s), {_describe(key)}")
+        batch = _RUNNERS[kind]([m[2] for m in members], arg, half)
+        for (pid, t_c, _cell, note), (value, bound, why) in zip(members, batch, strict=True):
+            results[(pid, t_c)] = (value, bound, why, note)
+    _collect(points, outcomes, results)
+    sources_text = _sources_text(built)
+    for o in outcomes.values():
+        o.derived_role = "source" if _cites(sources_text, o.point) else "check"
+    return [outcomes[p.id] for p in points]
+
+
+def _describe(key: tuple) -> str:
+    kind, arg, half = key
+    if kind == "galv":
+        return f"{arg:g} mA/cm2, {half:g} h half-cycles"
+    a, b, c = arg
+    return f"{a:g} to {c:g} mA/cm2 in {b:g} steps of {half:g} h"
+
+
+# --------------------------------------------------------------------- source / check
+def _sources_text(built: Sequence[Cell]) -> list[str]:
+    """Every parameter source of the cells run and of the named cells."""
+    cells = list(built) + [make() for make in CELLS.values()]
+    return [str(r["source"]) for c in cells for r in c.all_sources()]
+
+
+_UNIT_RE = {
+    "interface_resistance_ohm_cm2": r"(ohm|\u03a9)\s*[\u00b7*.]?\s*cm",
+    "ccd_mA_cm2": r"mA\s*(/|cm)",
+    "stripping_limit_mA_cm2": r"mA\s*(/|cm)",
+    "stripping_limit_activation_eV": r"eV",
+    "hysteresis_mV": r"mV",
+}
+
+
+def _cites(sources: Sequence[str], p: Point) -> bool:
+    """Whether some parameter source cites this point: its DOI/arXiv id, and its value (or its
+    published range "low-high") with the quantity's unit, e.g. "105 ohm cm2" or "0.13-0.15 eV"
+    next to the paper's id."""
+    ident = p.source.split(":", 1)[1].lower()
+    keys = {k for k in {ident, ident.rsplit("/", 1)[-1]} if len(k) >= 6}
+    num = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?(?:e[-+]?\d+)?)\s*(?:-\s*(\d+(?:\.\d+)?)\s*)?")
+    unit = re.compile(_UNIT_RE[p.quantity], re.IGNORECASE)
+    for s in sources:
+        if not any(k in s.lower() for k in keys):
+            continue
+        for m in num.finditer(s):
+            if not unit.match(s, m.end()):
+                continue
+            a = float(m.group(1))
+            b = float(m.group(2)) if m.group(2) else None
+            if _same(a, p.value) or (b is not None and _same(b, p.value)):
+                return True
+            if b is not None and _same(a, p.low) and _same(b, p.high):
+                return True
+    return False
+
+
+def _same(x: float, y: float | None) -> bool:
+    return y is not None and math.isclose(x, y, rel_tol=1e-6)

@@ -1,0 +1,196 @@
+"""`nakcell validate`: the published set is well-formed, and the model lies inside the published
+range for the points it covers, except the known misses explained in docs/validation.md."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from nakcell.errors import NakcellFileError
+from nakcell.validate import load_points, run_validation
+from nakcell.validate.published import COLUMNS, default_path
+from nakcell.validate.runner import Outcome
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# Decided points where the model lies outside the published range, each with the reason
+# (docs/validation.md, "Misses"). The test fails both on a new miss and on a miss that went
+# away, so this list always says what the model does.
+KNOWN_MISSES: dict[str, str] = {
+    "zhao2021-na-ccd": "no void/creep failure of solid Na up to 2 mA/cm2 at 0.2 MPa yet",
+    "zhao2021-sno2-ccd": "as zhao2021-na-ccd, with the SnO2 interlayer",
+    "zhao2021-nak-ccd": "bulk ohmic drop of the 1.1 mm pellet (79 ohm cm2) hits the 5 V limit",
+    "zhao2021-nak-hyst": "8 mV at 25 mA/cm2 is 250-500x below the pellet's own ohmic drop (~2 V)",
+    "jolly2020-ccs-9mpa": "no stripping limit up to 5 mA/cm2 at 9 MPa on beta''-alumina",
+    "lowack2026-ea-nzsp": "stripping-limit Ea 0.20 eV (published 0.13-0.15)",
+    "miao2020-bare-ccd": "5 V limit at 2 mA/cm2 at 60 degC, no earlier failure",
+}
+MAX_MISS_FRACTION = 0.20  # issue 15: the model inside the published range on >= 80 %
+
+
+@pytest.fixture(scope="module")
+def outcomes() -> list[Outcome]:
+    return run_validation(load_points())
+
+
+# ----------------------------------------------------------------------- the set
+def test_published_set_is_large_and_well_formed():
+    points = load_points()
+    assert len(points) >= 20
+    assert len({p.source for p in points}) >= 8
+    for p in points:
+        assert p.source.startswith(("doi:10.", "arXiv:")), p.id
+        assert p.where, p.id
+        assert p.role in ("source", "check"), p.id
+        assert p.contains(p.value), p.id
+
+
+def test_set_covers_the_kinds_the_issue_asks_for():
+    points = load_points()
+    q = {p.quantity for p in points}
+    assert {"interface_resistance_ohm_cm2", "ccd_mA_cm2", "stripping_limit_activation_eV"} <= q
+    bare_rt = [
+        p
+        for p in points
+        if p.quantity == "interface_resistance_ohm_cm2" and p.treatment == "bare"
+        and p.metal == "Na" and "Zr" in p.electrolyte
+    ]  # fmt: skip
+    assert len(bare_rt) >= 2
+    assert any(p.treatment != "bare" and p.quantity.startswith("interface") for p in points)
+    assert any(p.pressure_MPa for p in points)  # CCD against pressure
+    assert any(len(p.temperatures_C) > 1 or p.temperature_C != 25 for p in points)
+    assert any("Na-K" in p.metal for p in points)
+
+
+def test_repository_and_bundled_copies_are_identical():
+    repo = ROOT / "validation" / "published.csv"
+    assert repo.read_bytes() == default_path().read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("field", "bad", "message"),
+    [
+        ("source", "Batteries 2023", "expected doi:10.x"),
+        ("role", "maybe", "expected source or check"),
+        ("value", "9000", "outside its own range"),
+        ("quantity", "capacity", "expected one of"),
+    ],
+)
+def test_malformed_rows_are_refused_naming_the_line(tmp_path, field, bad, message):
+    row = dict.fromkeys(COLUMNS, "")
+    row.update(
+        id="x", source="doi:10.3390/batteries9010008", where="abstract", metal="Na",
+        electrolyte="Na3Zr2Si2PO12", treatment="bare", quantity="interface_resistance_ohm_cm2",
+        temperature_C="25", value="2708", low="856", high="8560", range_basis="half-decade",
+        role="check",
+    )  # fmt: skip
+    row[field] = bad
+    f = tmp_path / "bad.csv"
+    f.write_text(",".join(COLUMNS) + "\n" + ",".join(row[c] for c in COLUMNS) + "\n")
+    with pytest.raises(NakcellFileError, match=rf"line 2.*{message}|{message}.*line 2"):
+        load_points(f)
+
+
+# ----------------------------------------------------------------------- the model
+def test_roles_match_what_the_model_parameters_cite(outcomes):
+    """A row is 'source' exactly when a parameter's source cites its DOI and value."""
+    wrong = {o.point.id: o.derived_role for o in outcomes if o.derived_role != o.point.role}
+    assert not wrong
+
+
+def test_model_misses_are_exactly_the_known_ones(outcomes):
+    misses = {o.point.id for o in outcomes if o.inside_range is False}
+    assert misses == set(KNOWN_MISSES)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 15 solid-Na failure physics (voids/creep at low pressure) not merged yet: "
+    "7 of 18 decided points are misses on the merged engine",
+)
+def test_model_inside_range_on_at_least_80_percent(outcomes):
+    decided = [o for o in outcomes if o.inside_range is not None]
+    assert decided
+    misses = [o for o in decided if o.inside_range is False]
+    assert len(misses) <= MAX_MISS_FRACTION * len(decided)
+
+
+def test_inside_range_logic_for_bounds():
+    p = load_points()[0]
+    import dataclasses
+
+    closed = dataclasses.replace(p, value=1.0, low=0.5, high=2.0)
+    at_least = dataclasses.replace(p, value=65.0, low=65.0, high=None)
+    at_most = dataclasses.replace(p, value=0.1, low=None, high=0.1)
+    assert Outcome(closed, model=1.5).inside_range is True
+    assert Outcome(closed, model=3.0).inside_range is False
+    assert Outcome(closed, model=1.5, bound=">=").inside_range is None  # could be > 2
+    assert Outcome(closed, model=3.0, bound=">=").inside_range is False
+    assert Outcome(at_least, model=70.0, bound=">=").inside_range is True
+    assert Outcome(at_most, model=2.0, bound=">=").inside_range is False
+    assert Outcome(at_most, model=0.02, bound="<").inside_range is True
+    assert Outcome(closed, model=None).inside_range is None
+
+
+# ----------------------------------------------------------------------- the CLI
+def _nakcell(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "nakcell.cli", *args], capture_output=True, text=True, timeout=300
+    )
+
+
+def _small_set(tmp_path: Path) -> Path:
+    lines = default_path().read_text().splitlines()
+    keep = [lines[0]] + [ln for ln in lines[1:] if ln.startswith(("cic2023-", "li2022-pbc-rint"))]
+    f = tmp_path / "small.csv"
+    f.write_text("\n".join(keep) + "\n")
+    return f
+
+
+def test_cli_json_rows_and_plot(tmp_path):
+    png = tmp_path / "parity.png"
+    p = _nakcell("validate", "--file", str(_small_set(tmp_path)), "--json", "--plot", str(png))
+    assert p.returncode == 0, p.stderr
+    rows = json.loads(p.stdout)
+    assert {r["id"] for r in rows} == {
+        "cic2023-bare-rint",
+        "cic2023-au-rint",
+        "cic2023-au-cycling",
+        "li2022-pbc-rint",
+    }
+    for r in rows:
+        assert {"id", "source", "quantity", "published", "model", "inside_range"} <= set(r)
+        if r["model"] is None:
+            assert r["inside_range"] is None
+    assert "validate:" in p.stderr  # progress
+    assert png.stat().st_size > 10_000
+
+
+def test_cli_bad_file_is_one_line_and_exit_2(tmp_path):
+    f = tmp_path / "bad.csv"
+    f.write_text("id,source\nx,y\n")
+    p = _nakcell("validate", "--file", str(f))
+    assert p.returncode == 2
+    assert p.stderr.strip().count("\n") == 0 and "missing column" in p.stderr
+
+
+def test_citation_matcher_needs_id_value_and_unit():
+    """The role check: a source cites a point only with its id and its number in its unit."""
+    from nakcell.validate.runner import _cites
+
+    pts = {p.id: p for p in load_points()}
+    seed_r = "Zhao et al. 2021 (seed), doi:10.21203/rs.3.rs-223685/v1: Na, 105 ohm cm2 (SFig 9)"
+    geometry = "Zhao et al. 2021 (seed), doi:10.21203/rs.3.rs-223685/v1: pellet 1.0-1.2 mm"
+    lowack = "0.13-0.15 eV on three ceramics (Lowack et al., arXiv:2603.23340 (2026)), midpoint"
+    assert _cites([seed_r], pts["zhao2021-na-rint"])
+    assert not _cites([seed_r], pts["zhao2021-nak-rint"])  # same paper, other number
+    assert not _cites([geometry], pts["zhao2021-sno2-ccd"])  # "1.0" but in mm, not mA/cm2
+    assert not _cites(
+        [seed_r.replace("doi:10.21203/rs.3.rs-223685/v1", "")], pts["zhao2021-na-rint"]
+    )
+    assert _cites([lowack], pts["lowack2026-ea-nzsp"])  # the published range, cited as such
+    assert not _cites([lowack], pts["lowack2026-ea-sn"])  # 0.10 eV is not cited
