@@ -38,6 +38,7 @@ _MODULES: tuple[str, ...] = (
     "nakcell.cli.webapp",  # `nakcell app` (a module named app would shadow cli.app)
     "nakcell.cli.validate",
     "nakcell.cli.short",
+    "nakcell.cli.calibrate",
 )
 
 
