@@ -46,6 +46,8 @@ def test_claims_table_structure(out):
         assert len(c["reason"]) > 20
         # no claim row with an empty model cell
         assert c["model_value"] not in (None, "", "n/a"), c["id"]
+        if c["verdict"] == "model disagrees":  # says which side is the more credible
+            assert "more credible" in c["credibility"] or "undecided" in c["credibility"]
 
 
 def test_hysteresis_verdict_follows_the_ohmic_floor(out):

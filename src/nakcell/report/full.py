@@ -114,7 +114,7 @@ def _basis(r: FullRuns) -> str:
 def _claims(r: FullRuns, basis: str) -> list[Claim]:
     nak10 = r.long10[0]
     c10 = float(nak10.capacity_mAh_g[0])
-    return [
+    out = [
         _claim_capacity(r, c10, basis),
         _claim_no_anode_load(
             "full-10C-retention",
@@ -132,6 +132,13 @@ def _claims(r: FullRuns, basis: str) -> list[Claim]:
         _claim_20c(r),
         _claim_na_worse(r, c10),
     ]
+    for c in out:
+        if c.verdict == "model disagrees" and not c.credibility:
+            c.credibility = (
+                "undecided: nakcell validate holds no full-cell or NVP points; the model's NVP "
+                "is ideal and unaged (an upper bound on capacity and retention)"
+            )
+    return out
 
 
 def _claim_capacity(r: FullRuns, c10: float, basis: str) -> Claim:
