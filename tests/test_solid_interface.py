@@ -136,3 +136,27 @@ def test_alloy_ccd_default_fits_the_loading():
     cap = default_ccd(cell)[3]
     assert cap is not None and 0 < cap <= cell.alloy_capacity()
     assert cell.alloy_capacity() < cell.anode.na_inventory() * F  # liquid field binds first
+
+
+def test_critical_current_rises_with_temperature_by_the_creep_activation_energy():
+    cold, warm = _one_bin(0.2e6), _one_bin(0.2e6).replace(temperature=323.15)
+    q = cold.anode.creep_Q
+    gain = math.exp(q / K_B_EV * (1 / 298.15 - 1 / 323.15))  # i_c ∝ A_T
+    i = 1.5 * _i_crit(cold)  # collapses at 25 degC; below the 50 degC limit (x gain ~ 4)
+    assert 1.5 < gain
+    res = simulate_symmetric([cold, warm], Galvanostatic(i, 0.5 * H, 0.5 * H), steps_per_half=200)
+    assert res.stop_reason[0] == "voltage limit"
+    assert res.stop_reason[1] == ""
+
+
+def test_joule_heating_reaches_the_lumped_steady_state_side_by_side():
+    from nakcell.cell.heat import joule_side_by_side
+
+    cell = seed_nak()
+    (row,) = joule_side_by_side(cell, (25.0,), cycles=3)
+    # C dT/dt = |i V| - 2 h dT: the heated run settles at |i V| / (2 h) (time constant ~2 min)
+    assert row["temperature_rise_K"] == pytest.approx(row["steady_rise_K"], rel=0.02)
+    assert row["overpotential_thermal_mV"] < row["overpotential_isothermal_mV"]  # warmer pellet
+    assert row["heat_flux_mW_cm2"] == pytest.approx(
+        25.0 * row["overpotential_isothermal_mV"] / 1e3, rel=1e-9
+    )

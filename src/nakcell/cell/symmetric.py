@@ -193,6 +193,7 @@ class _Run:
         self.na_net = np.zeros(n)
         self.t_solid = np.full(n, np.nan)
         self.f_min = np.ones(n)
+        self.f_start = np.ones(n)
         self.hc_sum = np.zeros((self.n_seg, n))
         self.hc_cnt = np.zeros((self.n_seg, n))
         self.abs_sum = np.zeros(n)
@@ -287,10 +288,10 @@ def simulate_symmetric(
     left, right = Electrode(b, kinds, T, groups), Electrode(b, kinds, T, groups)
     run = _Run(n, g.seg_dur.size)
     run.f_min = np.minimum(left.get("f"), right.get("f")).copy()
+    run.f_start = run.f_min.copy()
     liquid0 = left.get("liquid").copy()
     has_liquid = bool(np.any(kinds == "liquid"))
     bulk = b.L / b.sigma(T)
-    heat_cap, c_area = RHO_CP_PELLET * b.L, 2.0 * b.h  # two faces
     bar = _progress_bar(total) if progress else None
     t = 0.0
     for step in range(total):
@@ -327,10 +328,8 @@ def simulate_symmetric(
         )
         run.accumulate(h, ok, V, np.minimum(left.get("f"), right.get("f")))
         run.running = ok
-        if thermal:  # lumped Joule heating (irreversible heat only)
-            q = np.abs(i * (V - e_eq))
-            T_ss = b.T0 + np.where(np.isfinite(q), q, 0.0) / c_area
-            T = T_ss + (T - T_ss) * np.exp(-c_area / heat_cap * dt)
+        if thermal:
+            T = _joule_step(b, T, np.abs(i * (V - e_eq)), dt)
             left.set_temperature(T)
             right.set_temperature(T)
             bulk = b.L / b.sigma(T)
@@ -343,6 +342,14 @@ def simulate_symmetric(
     if bar is not None:
         bar.close()
     return _result(run, g, protocol, cell_list)
+
+
+def _joule_step(b: BatchParams, T: np.ndarray, q: np.ndarray, dt: float) -> np.ndarray:
+    """Lumped pellet temperature after dt: C dT/dt = q - 2 h (T - T0), exact for frozen q
+    (irreversible heat only; C = rho c_p L, convection from both faces)."""
+    c_area, heat_cap = 2.0 * b.h, RHO_CP_PELLET * b.L
+    T_ss = b.T0 + np.where(np.isfinite(q), q, 0.0) / c_area
+    return T_ss + (T - T_ss) * np.exp(-c_area / heat_cap * dt)
 
 
 def _progress_bar(total: int) -> Any:
@@ -446,6 +453,8 @@ def _ccd_notes(run: _Run, protocol: Protocol, ccd: np.ndarray, lb: np.ndarray) -
             notes.append(f"failed at the first level ({i_ma:.3g} mA/cm2, {why})")
         else:
             why = STOP_REASONS[run.reason[k]] or "failure"
+            if run.reason[k] == 2 and run.f_min[k] < 0.5 * run.f_start[k]:  # contact lost
+                why = f"voltage divergence from voids (contact {run.f_min[k]:.2g})"
             notes.append(f"{why} at {i_ma:.3g} mA/cm2")
     return notes
 

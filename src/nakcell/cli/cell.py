@@ -121,12 +121,7 @@ def register(app: typer.Typer) -> None:
 
         c = _with_reading(get_cell(cell), interface_reading)
         d = default_ccd(c)
-        if capacity is not None:
-            cap: float | None = parse_capacity(capacity)
-        elif half_cycle is None:
-            cap = d[3]
-        else:
-            cap = None
+        cap = parse_capacity(capacity) if capacity is not None else (None if half_cycle else d[3])
         proto = SteppedCCD(
             start=parse(start, "current_density", name="start") if start else d[0],
             step=parse(step, "current_density", name="step") if step else d[1],
