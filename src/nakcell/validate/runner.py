@@ -107,6 +107,23 @@ def _conditions(p: Point) -> str:
 
 
 # --------------------------------------------------------------------- model runs
+V_LIMIT = 5.0  # V, the tester limit of the protocols here (the engine's default)
+OHMIC_CAP = 0.9  # a stop counts as the ohmic cap when j (2 R_int + R_bulk) >= 0.9 V_LIMIT
+
+
+def _ohmic_cap(cell: Cell, j_mA: float) -> bool:
+    """Whether the cell's linear (ohmic + small-signal interface) voltage at ``j_mA`` already
+    reaches the tester limit: a voltage-limit stop there is the cap, not a failure."""
+    from nakcell.cell.symmetric import interface_asr
+
+    d = interface_asr(cell)
+    r = 2.0 * d["interface_asr"] + d["bulk_asr"]
+    return j_mA * 10.0 * r >= OHMIC_CAP * V_LIMIT
+
+
+_CAPPED = "the ohmic drop reaches the 5 V tester limit at the next step, no failure before it"
+
+
 def _simulate(cells: Sequence[Cell], protocol: Any) -> Any:
     from nakcell.cell.symmetric import simulate_symmetric
 
@@ -117,19 +134,26 @@ def _ccd_batch(cells: Sequence[Cell], ramp: tuple[float, float, float], half_h: 
     from nakcell.protocols import SteppedCCD
 
     a, b, c = ramp
-    proto = SteppedCCD(start=a * 10, step=b * 10, stop=c * 10, half_cycle=half_h * 3600)
+    proto = SteppedCCD(
+        start=a * 10, step=b * 10, stop=c * 10, half_cycle=half_h * 3600, v_limit=V_LIMIT
+    )
     res = _simulate(cells, proto)
     out = []
-    for k in range(len(cells)):
+    for k, cell in enumerate(cells):
         why = res.stop_reason[k]
-        if why and ("deplet" in why or "exhaust" in why):
+        ccd = float(res.ccd[k]) / 10 if np.isfinite(res.ccd[k]) else None
+        failed_at = a if ccd is None else ccd + b
+        if why and any(w in why for w in ("deplet", "exhaust", "liquid field")):
             out.append((None, "", f"not determined: {why}"))
-        elif not np.isfinite(res.ccd[k]):
+        elif why == "voltage limit" and _ohmic_cap(cell, failed_at):
+            out.append((None, "", f"not determined: {_CAPPED} ({failed_at:g} mA/cm2)")
+                       if ccd is None else (ccd, ">=", _CAPPED))  # fmt: skip
+        elif ccd is None:
             out.append((a, "<", f"failed at the first step ({why or 'stopped'})"))
         elif res.ccd_is_lower_bound[k]:
-            out.append((float(res.ccd[k]) / 10, ">=", "no failure up to the last step"))
+            out.append((ccd, ">=", "no failure up to the last step"))
         else:
-            out.append((float(res.ccd[k]) / 10, "", why))
+            out.append((ccd, "", why))
     return out
 
 
@@ -141,19 +165,23 @@ def _ramp_batch(cells: Sequence[Cell], ramp: tuple[float, float, float], step_h:
     proto = StepSequence(
         durations=tuple([step_h * 3600] * levels.size),
         current_densities=tuple(float(x) * 10 for x in levels),
+        v_limit=V_LIMIT,
     )
     res = _simulate(cells, proto)
     v = np.abs(res.halfcycle_mean_v)  # (n_steps, n)
     out = []
-    for k in range(len(cells)):
+    for k, cell in enumerate(cells):
         r = v[:, k] / levels
         bad = ~np.isfinite(r) | (r > NONLINEAR_FACTOR * r[0])
+        i = int(np.argmax(bad))
         if not np.isfinite(r[0]):
             out.append((a, "<", f"stopped in the first step ({res.stop_reason[k]})"))
-        elif bad.any():
-            out.append((float(levels[int(np.argmax(bad))]), "", res.stop_reason[k]))
-        else:
+        elif not bad.any():
             out.append((float(levels[-1]), ">=", "linear up to the last step"))
+        elif not np.isfinite(r[i]) and _ohmic_cap(cell, float(levels[i])):
+            out.append((float(levels[i - 1]), ">=", _CAPPED))
+        else:
+            out.append((float(levels[i]), "", res.stop_reason[k]))
     return out
 
 
@@ -173,16 +201,19 @@ def _galv_batch(cells: Sequence[Cell], current: float, half_h: float) -> list:
 
 
 def _arrhenius(temps_c: Sequence[float], limits: Sequence[tuple]) -> tuple[float | None, str]:
-    """Activation energy (eV) of the stripping limits at ``temps_c``; (None, why) if bounded."""
-    if any(g[0] is None or g[1] for g in limits):
-        shown = ", ".join(f"{g[1]}{g[0]:g}" if g[0] is not None else "n/d" for g in limits)
-        return None, f"limit not resolved at every temperature ({shown} mA/cm2)"
-    inv_t = 1.0 / (np.asarray(temps_c, float) + 273.15)
-    slope = np.polyfit(inv_t, np.log([g[0] for g in limits]), 1)[0]
-    shown = ", ".join(f"{g[0]:g}" for g in limits)
-    return float(
-        -slope * K_B_EV
-    ), f"limits {shown} mA/cm2 at {'/'.join(f'{t:g}' for t in temps_c)} degC"
+    """Activation energy (eV) from the stripping limits resolved at two or more of
+    ``temps_c`` (a limit that is only a bound is left out and named); (None, why) otherwise."""
+    shown = ", ".join(
+        f"{g[1]}{g[0]:g}" if g[0] is not None else "n/d" for g in limits
+    )  # fmt: skip
+    where = f"limits {shown} mA/cm2 at {'/'.join(f'{t:g}' for t in temps_c)} degC"
+    ok = [(t, g[0]) for t, g in zip(temps_c, limits, strict=True) if g[0] is not None and not g[1]]
+    if len(ok) < 2:
+        return None, f"limit resolved at fewer than two temperatures ({where})"
+    inv_t = 1.0 / (np.asarray([t for t, _ in ok], float) + 273.15)
+    slope = np.polyfit(inv_t, np.log([v for _, v in ok]), 1)[0]
+    used = "" if len(ok) == len(limits) else f"; fit on {'/'.join(f'{t:g}' for t, _ in ok)} degC"
+    return float(-slope * K_B_EV), where + used
 
 
 # --------------------------------------------------------------------- orchestration
