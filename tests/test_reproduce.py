@@ -304,3 +304,32 @@ def test_calibration_verdicts_follow_what_holds():
     assert c.verdict == "inconsistent" and "outside 2-3" in c.reason
     c = _claim("c", {**base, "all_hold_at_once": False, "all_hold_plausibly": False})
     assert c.verdict == "model disagrees" and c.credibility
+
+
+def test_calibration_section_renders_the_fit(monkeypatch, tmp_path):
+    """The non-quick calibration section on a stand-in seed_calibration result: its claims
+    follow the result, and the template renders its tables."""
+    import nakcell.calibrate as cal
+    from nakcell.materials import get_cell
+    from nakcell.report.calibration import calibration_section
+    from nakcell.report.model import Context
+    from nakcell.report.render import render_report
+
+    sub = {"claims": ["R 105", "fails 0.1"], "hold_at_once": False, "plausible": False,
+           "values": {"i0": {"value": 1.0, "unit": "A/m2", "plausible": False,
+                             "published_range": [2.0, 3.0]}},
+           "checks": {"R 105": "model 105 (z = 0)"}, "searched": "published ranges"}  # fmt: skip
+    fake = {"method": "DE point estimate", "seed-na": {"claims": {"R 105": "", "fails 0.1": ""},
+            "fitted": ["i0"], "subsets": [sub], "all_hold_at_once": False,
+            "all_hold_plausibly": False, "largest_plausible_set": []}}  # fmt: skip
+    monkeypatch.setattr(cal, "seed_calibration", lambda **kw: fake)
+    ctx = Context(tmp_path, False, get_cell("seed-nak"), get_cell("seed-na"), get_cell("seed-na"))
+    sec = calibration_section(ctx)
+    assert [c.verdict for c in sec.claims] == ["model disagrees"]
+    results = {"claims": [c.__dict__ for c in sec.claims], "interfaces": {"x": {"a": 1.0}},
+               "parameters": {}, "versions": {}, "seed": "seed", "created_utc": "now",
+               "nakcell_version": "0", "runtime_s": 1.0, "time_step_s": 1.0}  # fmt: skip
+    view = [{"id": "calibration", "title": "Calibration", "data": sec.data, "figures": {},
+             "template": "sections/calibration.html.j2"}]  # fmt: skip
+    html = render_report(results, view, interactive=False)
+    assert "outside 2-3" in html and "DE point estimate" in html
