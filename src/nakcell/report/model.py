@@ -53,6 +53,14 @@ class Claim:
     units: str
     verdict: str  # one of VERDICTS
     reason: str
+    #: unreported inputs whose plausible range flips the verdict ("not checkable (depends on X)")
+    depends_on: list[str] = field(default_factory=list)
+    #: the unreported inputs swept, each "name: values (source)"
+    ranges: list[str] = field(default_factory=list)
+    #: the grid: one row per input combination with the model's value and verdict there
+    sweep: list[dict[str, Any]] = field(default_factory=list)
+    #: for "model disagrees": which side is the more credible and why (nakcell validate)
+    credibility: str = ""
 
 
 @dataclass
@@ -86,6 +94,8 @@ class Context:
     na_sno2: Cell
     tester: Path | None = None
     timings: dict[str, float] = field(default_factory=dict)
+    #: results shared between sections (e.g. the validation run), computed once
+    cache: dict[str, Any] = field(default_factory=dict)
 
     @property
     def steps_per_half(self) -> int:

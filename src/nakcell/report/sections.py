@@ -69,4 +69,4 @@ def load_builtin() -> list[Section]:
 
 #: built-in section modules, in report order (symmetric cells; thermo, EIS, atomistic, tester
 #: data, literature map; full cells)
-BUILTIN = ("symmetric", "extras", "full")
+BUILTIN = ("symmetric", "diagnosis", "extras", "full", "calibration")
