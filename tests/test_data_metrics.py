@@ -239,8 +239,10 @@ def test_report_section_on_the_shared_land_export(shared_data, tmp_path) -> None
 
 
 def test_compare_replays_a_measured_symmetric_protocol_on_the_cell_model() -> None:
-    """A measured +-I square wave replayed on seed-na: the model's plateau is I (R_bulk + 2
-    R_int) / A in the linear regime, computed independently from the cell's parameters."""
+    """A measured +-I square wave replayed on seed-na: in the linear regime |V| = I (R_bulk +
+    2 R_int(f)) / A, computed independently from the cell's parameters. At assembly the contact
+    is the assembly value; creep under the stack pressure then closes contact (solid
+    Na, docs/physics.md), so mid-step |V| lies between the assembly value and full contact."""
     from nakcell.cell.symmetric import interface_asr
     from nakcell.materials import get_cell
 
@@ -248,11 +250,13 @@ def test_compare_replays_a_measured_symmetric_protocol_on_the_cell_model() -> No
     i_a = 0.95e-5  # 10 uA on 0.95 cm2 ~ 0.01 mA/cm2: linear regime
     d = _trace([(i_a, 1800.0, lambda t, i: 0.01), (-i_a, 1800.0, lambda t, i: -0.01)])
     t, v = simulate_protocol("seed-na", extract_protocol(d))
-    asr = interface_asr(cell)
-    r_total = (asr["bulk_asr"] + 2 * asr["interface_asr"]) / cell.area
-    # mid first step
-    k = int(np.argmin(np.abs(t - 900.0)))
-    assert v[k] == pytest.approx(i_a * r_total, rel=0.02)
+
+    def v_at(f: float | None) -> float:
+        asr = interface_asr(cell, f)
+        return i_a * (asr["bulk_asr"] + 2 * asr["interface_asr"]) / cell.area
+
+    k = int(np.argmin(np.abs(t - 900.0)))  # mid first step
+    assert v_at(1.0) < v[k] <= v[0] < v_at(None)  # contact closes from its assembly value
     assert t[-1] == pytest.approx(3600.0, rel=1e-6)
 
 
