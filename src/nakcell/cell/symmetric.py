@@ -48,8 +48,11 @@ def interface_asr(cell: Cell, f: float | None = None) -> dict[str, float]:
     """
     b = BatchParams.of([cell], 1)
     side = Electrode(b, submodel_kinds([cell], 1), b.T0.copy())
-    if f is not None:
-        side.states[0]["f"] = np.full_like(side.states[0]["f"], f)
+    if f is not None:  # every contact bin of a binned submodel at f, too
+        st = side.states[0]
+        for key in ("f", "fb"):
+            if key in st:
+                st[key] = np.full_like(st[key], f)
     parts = side.asr()
     out = {"contact_fraction": float(side.get("f")[0])}
     out.update({k: float(v[0]) for k, v in parts.items()})
