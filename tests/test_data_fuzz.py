@@ -18,7 +18,7 @@ from nakcell.io import COLUMNS, FORMATS, CyclerData, read
 
 HANG_S = 30  # a reader taking longer than this on a small file counts as hung
 
-# format -> (seed file in shared/data/cyclers, lines to keep for text seeds, examples)
+# format -> (seed file in tests/data/cyclers, lines to keep for text seeds, examples)
 SEEDS: dict[str, tuple[str, int | None, int]] = {
     "biologic_mpr": ("00_test_04_MB_C01.mpr", None, 40),
     "biologic_mpt": ("gcpl.issue_211.mpt", 200, 40),

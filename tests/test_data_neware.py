@@ -1,5 +1,5 @@
 """nakcell's own Neware .nda/.ndax decoder against NewareNDA (an independent implementation
-of the same formats), on every Neware file in ../shared/data/cyclers."""
+of the same formats), on every Neware file in tests/data/cyclers."""
 
 from __future__ import annotations
 

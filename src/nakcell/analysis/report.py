@@ -1,10 +1,10 @@
 """The tester-data section of the report: what the seed's data allow, and the metrics
-pipeline run on a real shared file.
+pipeline run on a real public file.
 
 The seed (Zhao et al. 2021) ran its cells on a LAND CT2001A; its measured traces are not
-published as files, and ../shared/data/cyclers has neither a LAND .cex nor any symmetric
-(plating/stripping) cell file. The section says so and shows the pipeline on a LANDdt
-Excel export from the shared data instead.
+published as files, and the project's cycler data (tests/data/cyclers) hold neither a LAND
+.cex nor any symmetric (plating/stripping) cell file. The section says so and shows the
+pipeline on a LANDdt Excel export from those data instead.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ SEED_DATA_NOTE = (
 )
 
 
-#: the shared LANDdt export the report runs the pipeline on (PROVENANCE.md in shared/data)
+#: the LANDdt export the report runs the pipeline on (tests/data/cyclers/PROVENANCE.md)
 SHARED_LAND_FILE = "NJK_CC_156_C30_C_x30.xlsx"
 
 
@@ -30,9 +30,8 @@ def find_tester_file(explicit: str | Path | None = None) -> Path | None:
     """The measured file for the report's tester-data section.
 
     ``explicit`` if given (it must exist), else the LANDdt export looked up in
-    ``$NAKCELL_DATA/cyclers``, ``./shared/data/cyclers``, ``../shared/data/cyclers``, a source
-    checkout's ``tests/data/cyclers`` and beside a source checkout; None when none is there
-    (the section then says so).
+    ``$NAKCELL_DATA/cyclers`` and a source checkout's ``tests/data/cyclers``; None when none
+    is there (the section then says so).
     """
     import os
 
@@ -44,9 +43,7 @@ def find_tester_file(explicit: str | Path | None = None) -> Path | None:
             raise NakcellInputError("--tester-file", str(p), "an existing cycler file")
         return p
     roots = [Path(os.environ["NAKCELL_DATA"])] if os.environ.get("NAKCELL_DATA") else []
-    roots += [Path("shared/data"), Path("../shared/data")]
-    checkout = Path(__file__).resolve().parents[3]  # a source checkout's root
-    roots += [checkout / "tests" / "data", checkout.parent / "shared" / "data"]
+    roots.append(Path(__file__).resolve().parents[3] / "tests" / "data")  # a source checkout
     for root in roots:
         p = root / "cyclers" / SHARED_LAND_FILE
         if p.is_file():

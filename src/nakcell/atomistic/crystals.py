@@ -73,7 +73,7 @@ _NZSP_CIF = "Na3Zr2Si2PO12_ordered_C2_chgnet_relaxed_monoC.cif"
 #: representative fractional coordinates), and the hexagonal a, c in A. Source: the published
 #: rhombohedral NASICON prim of Z. Deng et al., Nat. Commun. 13, 4470 (2022),
 #: doi:10.1038/s41467-022-32190-7, file inputs/prim.json of GitHub
-#: caneparesearch/NASICON_KMC_paper_data @ 69eb10b7 (MIT; copied in shared/data/structures and
+#: caneparesearch/NASICON_KMC_paper_data @ 69eb10b7 (MIT; copied in tests/data/structures and
 #: atomistic/data with its licence). Its 42 sites were symmetrised with spglib (symprec 1e-3:
 #: R-3c, Wyckoff b, e, c, e, f, f) and one representative of each orbit is listed; rebuilding
 #: the R-3c cell from these six reproduces the prim (tests/test_atomistic_structures.py).
