@@ -197,6 +197,24 @@ def _pick(field: np.ndarray, rows: np.ndarray | slice, dtype: Any) -> np.ndarray
     return out
 
 
+#: (column, (charge field, discharge field)) of the Neware records' paired counters
+COUNTERS = (("capacity", ("qc", "qd")), ("energy", ("ec", "ed")))
+
+
+def _counter_pair(
+    q: np.ndarray, d: np.ndarray, combined: bool, out: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """A charge and a discharge counter in mA s (mW s) -> mAh (mWh), in place: with
+    ``combined``, (|charge| + |discharge|, None), written into ``out`` when given; else the
+    two counters."""
+    q /= 3600.0
+    d /= 3600.0
+    if not combined:
+        return q, d
+    np.abs(q, out=q)
+    return np.add(q, np.abs(d, out=d), out=q if out is None else out), None
+
+
 def _range_scale(rng: np.ndarray) -> float | np.ndarray | None:
     """Scale of each record's integer current, capacity and energy from its current range
     (one number when all records share a range); None for a range not in the table."""

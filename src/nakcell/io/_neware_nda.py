@@ -21,8 +21,10 @@ import numpy as np
 
 from nakcell.io._guard import require
 from nakcell.io._neware_common import (
+    COUNTERS,
     _check_status,
     _count_changes,
+    _counter_pair,
     _local,
     _pick,
     _range_scale,
@@ -191,19 +193,20 @@ def _nda29_values(
     i = _pick(rec["i"], sel, np.float64)
     i *= scale
     cols["current"] = i
-    for kind, (chg, dchg) in (("capacity", ("qc", "qd")), ("energy", ("ec", "ed"))):
+    for kind, (chg, dchg) in COUNTERS:
         q = _pick(rec[chg], sel, np.float64)
         q *= scale
-        q /= 3600.0
         d = _pick(rec[dchg], sel, np.float64)
         d *= scale
-        d /= 3600.0
-        if combined:
-            np.abs(q, out=q)
-            q += np.abs(d, out=d)
-            cols[kind] = q
-        else:
-            cols[f"charge_{kind}"], cols[f"discharge_{kind}"] = q, d
+        _store_counters(cols, kind, *_counter_pair(q, d, combined))
+
+
+def _store_counters(cols: dict[str, Any], kind: str, q: np.ndarray, d: np.ndarray | None) -> None:
+    """``kind`` (combined, ``d`` None) or ``charge_kind`` and ``discharge_kind``."""
+    if d is None:
+        cols[kind] = q
+    else:
+        cols[f"charge_{kind}"], cols[f"discharge_{kind}"] = q, d
 
 
 def _nda_rows(
@@ -265,17 +268,10 @@ def _nda_bts90(path: Path, mm: mmap.mmap, combined: bool) -> dict[str, Any]:
     cols["voltage"] = _pick(rec["v"], sel, np.float64)
     cols["current"] = _pick(rec["i"], sel, np.float64)
     # float32 mA s / mW s -> mAh / mWh in float32, as NewareNDA's columns are
-    for kind, (chg, dchg) in (("capacity", ("qc", "qd")), ("energy", ("ec", "ed"))):
+    for kind, (chg, dchg) in COUNTERS:
         a = _pick(rec[chg], sel, np.float32)
-        a /= 3600.0
         b = _pick(rec[dchg], sel, np.float32)
-        b /= 3600.0
-        if combined:
-            np.abs(a, out=a)
-            a += np.abs(b, out=b)
-            cols[kind] = a
-        else:
-            cols[f"charge_{kind}"], cols[f"discharge_{kind}"] = a, b
+        _store_counters(cols, kind, *_counter_pair(a, b, combined))
         del a, b
     if start_time is not None:
         cols["start_time"] = start_time

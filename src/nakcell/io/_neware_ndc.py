@@ -32,8 +32,10 @@ import numpy as np
 from nakcell.io._guard import require
 from nakcell.io._neware_common import (
     _PAGE,
+    COUNTERS,
     _check_status,
     _count_changes,
+    _counter_pair,
     _local,
     _range_scale,
     _record,
@@ -246,15 +248,11 @@ def _ndc5(path: Path, zf: zipfile.ZipFile, combined: bool, ver: int = 5) -> dict
         np.divide(r["time_ms"], 1000.0, out=o["time"][s])
         np.divide(r["v"], 10000.0, out=o["voltage"][s])
         np.multiply(r["i"], scale, out=o["current"][s])
-        for kind, (chg, dchg) in (("capacity", ("qc", "qd")), ("energy", ("ec", "ed"))):
-            q = r[chg] * scale
-            q /= 3600.0  # mA s -> mAh
-            d = r[dchg] * scale
-            d /= 3600.0
-            if combined:
-                np.abs(q, out=q)
-                np.add(q, np.abs(d, out=d), out=o[kind][s])
-            else:
+        for kind, (chg, dchg) in COUNTERS:
+            q, d = _counter_pair(
+                r[chg] * scale, r[dchg] * scale, combined, o[kind][s] if combined else None
+            )
+            if d is not None:
                 o[f"charge_{kind}"][s], o[f"discharge_{kind}"][s] = q, d
     del o
     if unknown_range:
@@ -380,7 +378,7 @@ def _merge(
     cols["time"] = time
     del time
     if combined:  # |charge| + |discharge| per run, then one repeat (the gap fill adds |inc|)
-        for kind, (c, d) in (("capacity", ("qc", "qd")), ("energy", ("ec", "ed"))):
+        for kind, (c, d) in COUNTERS:
             per_run = np.abs(run[c][src].astype(np.float64))
             per_run += np.abs(run[d][src])
             per_run *= q_scale  # -> mAh, mWh
