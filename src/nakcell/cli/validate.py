@@ -58,7 +58,7 @@ def _show(v: float | None, bound: str | None = None) -> str:
 
 def _table(rows: list[dict[str, Any]]) -> None:
     head = (
-        f"{'id':<22} {'quantity':<30} {'published':>10} {'range':>17} {'model':>9} "
+        f"{'id':<22} {'quantity':<33} {'published':>10} {'range':>17} {'model':>9} "
         f"{'ratio':>7}  {'inside':<6} role"
     )
     typer.echo(head)
@@ -68,7 +68,7 @@ def _table(rows: list[dict[str, Any]]) -> None:
         inside = {True: "yes", False: "NO", None: "-"}[r["inside_range"]]
         role = r["role"] + ("" if r["role"] == r["role_from_model_sources"] else " (!)")
         typer.echo(
-            f"{r['id']:<22} {r['quantity']:<30} {r['published']:>10.3g} {rng:>17} "
+            f"{r['id']:<22} {r['quantity']:<33} {r['published']:>10.3g} {rng:>17} "
             f"{_show(r['model'], r['model_bound']):>9} {_show(r['ratio']):>7}  {inside:<6} {role}"
         )
     covered = [r for r in rows if r["model"] is not None]

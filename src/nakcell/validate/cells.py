@@ -69,6 +69,9 @@ _INTERPHASES: tuple[tuple[str, str, str, str], ...] = (
     (r"^Au", r".", r".", "Au"),
     (r"grain-boundary sealed", r".", r".", "GB-sealed"),
     (r"^Pb/C", r".", r".", "Pb/C"),
+    # a surface cleaned of hydroxyls and carbon by heat treatment (Bay et al. 2020): the
+    # model's film-free interface (charge transfer and constriction only)
+    (r"^heat-treated", r"^Na$", r"beta''-alumina|Al10\.67", "none"),
 )
 
 
@@ -107,8 +110,11 @@ def _treat(cell: Cell, point: Point) -> tuple[Cell | None, str]:
     return None, f"no interface preset for treatment {point.treatment!r}"
 
 
-def build_cell(point: Point, temperature_C: float | None = None) -> tuple[Cell | None, str]:
-    """(cell, note) for ``point`` at its conditions, or (None, why not covered)."""
+def build_cell(
+    point: Point, temperature_C: float | None = None, pressure_MPa: float | None = None
+) -> tuple[Cell | None, str]:
+    """(cell, note) for ``point`` at its conditions (or at the temperature / stack pressure
+    given, for a trend over them), or (None, why not covered)."""
     anode, why = _metal(point.metal)
     if anode is None:
         return None, why
@@ -122,8 +128,9 @@ def build_cell(point: Point, temperature_C: float | None = None) -> tuple[Cell |
     t_c = point.temperature_C if temperature_C is None else temperature_C
     changes: dict[str, float] = {"temperature": t_c + 273.15}
     notes = [enote] if enote else []
-    if point.pressure_MPa is not None:
-        changes["stack_pressure"] = point.pressure_MPa * 1e6
+    p_mpa = point.pressure_MPa if pressure_MPa is None else pressure_MPa
+    if p_mpa is not None:
+        changes["stack_pressure"] = p_mpa * 1e6
     else:
         notes.append(f"pressure not given: preset {cell.stack_pressure / 1e6:g} MPa")
     if point.thickness_mm is not None:

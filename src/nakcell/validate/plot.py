@@ -13,6 +13,7 @@ _MARKERS = {
     "stripping_limit_mA_cm2": ("D", "stripping limit (mA/cm²)"),
     "stripping_limit_activation_eV": ("*", "stripping-limit Ea (eV)"),
     "hysteresis_mV": ("P", "hysteresis (mV)"),
+    "stripping_limit_pressure_exponent": ("X", "stripping-limit pressure exponent"),
 }
 _COLORS = {"source": "tab:orange", "check": "tab:blue"}
 

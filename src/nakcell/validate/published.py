@@ -47,6 +47,14 @@ QUANTITIES: dict[str, str] = {
     "stripping_limit_mA_cm2": "mA/cm2",
     "stripping_limit_activation_eV": "eV",
     "hysteresis_mV": "mV",
+    "stripping_limit_pressure_exponent": "1",
+}
+# Trend quantities: a slope over several conditions of one column (';'-separated there).
+# Arrhenius: -k_B d ln j / d(1/T) over the temperatures; pressure exponent: d ln j / d ln P
+# over the stack pressures. Every other quantity takes one temperature and at most one pressure.
+TRENDS: dict[str, str] = {
+    "stripping_limit_activation_eV": "temperature_C",
+    "stripping_limit_pressure_exponent": "pressure_MPa",
 }
 ROLES = ("source", "check")
 RANGE_BASES = ("paper", "bound", "reading", "half-decade")
@@ -65,7 +73,7 @@ class Point:
     treatment: str
     quantity: str
     temperatures_C: tuple[float, ...]
-    pressure_MPa: float | None
+    pressures_MPa: tuple[float, ...]
     thickness_mm: float | None
     current_mA_cm2: float | None
     half_cycle_h: float | None
@@ -85,6 +93,11 @@ class Point:
     def temperature_C(self) -> float:
         """The (first) temperature of the measurement."""
         return self.temperatures_C[0]
+
+    @property
+    def pressure_MPa(self) -> float | None:
+        """The (first) stack pressure of the measurement; None where the paper gives none."""
+        return self.pressures_MPa[0] if self.pressures_MPa else None
 
     def contains(self, x: float) -> bool:
         """Whether ``x`` lies in the published range (open where a bound is missing)."""
@@ -156,16 +169,41 @@ def _ramp(raw: str, p: Path, line: int) -> tuple[float, float, float] | None:
     return a, b, c
 
 
-def _temps(raw: str, p: Path, line: int) -> tuple[float, ...]:
+def _series(row: dict[str, str], key: str, p: Path, line: int) -> tuple[float, ...]:
+    """A column of one number or several separated by ';' (empty tuple when blank)."""
+    raw = row.get(key) or ""
     try:
-        temps = tuple(float(x) for x in raw.split(";") if x.strip())
+        vals = tuple(float(x) for x in raw.split(";") if x.strip())
     except ValueError:
         raise NakcellFileError(
-            p, f"temperature_C: got {raw!r}, expected degC values separated by ';'", f"line {line}"
+            p, f"{key}: got {raw!r}, expected numbers separated by ';'", f"line {line}"
         ) from None
+    if not all(math.isfinite(v) for v in vals):
+        raise NakcellFileError(p, f"{key}: got {raw!r}, expected finite numbers", f"line {line}")
+    return vals
+
+
+def _conditions(
+    row: dict[str, str], quantity: str, p: Path, line: int
+) -> tuple[tuple[float, ...], tuple[float, ...]]:
+    """(temperatures, pressures): several values only in the column a trend runs over."""
+    temps = _series(row, "temperature_C", p, line)
+    pressures = _series(row, "pressure_MPa", p, line)
     if not temps:
         raise NakcellFileError(p, "temperature_C: empty", f"line {line}")
-    return temps
+    if any(x <= 0 for x in pressures):
+        raise NakcellFileError(p, "pressure_MPa: expected values > 0", f"line {line}")
+    trend = TRENDS.get(quantity)
+    for key, vals in (("temperature_C", temps), ("pressure_MPa", pressures)):
+        if key == trend and len(set(vals)) < 2:
+            raise NakcellFileError(
+                p, f"{key}: {quantity} needs two or more distinct values (';')", f"line {line}"
+            )
+        if key != trend and len(vals) > 1:
+            raise NakcellFileError(
+                p, f"{key}: several values are only for a trend over {key}", f"line {line}"
+            )
+    return temps, pressures
 
 
 def _text(row: dict[str, str], key: str, p: Path, line: int) -> str:
@@ -199,6 +237,7 @@ def _point(row: dict[str, str], p: Path, line: int) -> Point:
     low, high = _num(row, "low", p, line), _num(row, "high", p, line)
     if value is None:
         raise NakcellFileError(p, "value: empty", where)
+    temps, pressures = _conditions(row, quantity, p, line)
     if low is None and high is None:
         raise NakcellFileError(
             p, "low and high both empty: a range (or one bound) is required", where
@@ -215,8 +254,8 @@ def _point(row: dict[str, str], p: Path, line: int) -> Point:
         electrolyte=_text(row, "electrolyte", p, line),
         treatment=_text(row, "treatment", p, line),
         quantity=quantity,
-        temperatures_C=_temps(row.get("temperature_C") or "", p, line),
-        pressure_MPa=_num(row, "pressure_MPa", p, line),
+        temperatures_C=temps,
+        pressures_MPa=pressures,
         thickness_mm=_num(row, "thickness_mm", p, line),
         current_mA_cm2=_num(row, "current_mA_cm2", p, line),
         half_cycle_h=_num(row, "half_cycle_h", p, line),

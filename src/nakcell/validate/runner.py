@@ -5,7 +5,8 @@ interface at assembly). Critical current densities come from :func:`simulate_sym
 a :class:`~nakcell.protocols.SteppedCCD` ramp (the row's ``model_ramp_mA_cm2`` and
 ``half_cycle_h``), stripping limits from a one-way current ramp
 (:class:`~nakcell.protocols.StepSequence`), the stripping limit's activation energy from an
-Arrhenius fit of those limits at the row's temperatures, and hysteresis from a
+Arrhenius fit of those limits at the row's temperatures, its pressure exponent from a
+log-log fit over the row's stack pressures, and hysteresis from a
 :class:`~nakcell.protocols.Galvanostatic` run. Cells that share a protocol are simulated as
 one batch.
 """
@@ -23,7 +24,7 @@ import numpy as np
 from nakcell.constants import F, R
 from nakcell.materials import CELLS, Cell
 from nakcell.validate.cells import build_cell
-from nakcell.validate.published import Point
+from nakcell.validate.published import TRENDS, Point
 
 # One-way ramp: the stripping limit is the first current at which |V|/j exceeds this multiple
 # of its value at the first step (the voltage has left its linear, ohmic-kinetic course), or at
@@ -97,8 +98,8 @@ class Outcome:
 
 def _conditions(p: Point) -> str:
     parts = [f"{'/'.join(f'{t:g}' for t in p.temperatures_C)} degC"]
-    if p.pressure_MPa is not None:
-        parts.append(f"{p.pressure_MPa:g} MPa")
+    if p.pressures_MPa:
+        parts.append(f"{'/'.join(f'{x:g}' for x in p.pressures_MPa)} MPa")
     if p.current_mA_cm2 is not None:
         parts.append(f"{p.current_mA_cm2:g} mA/cm2")
     if p.half_cycle_h is not None:
@@ -130,6 +131,12 @@ def _simulate(cells: Sequence[Cell], protocol: Any) -> Any:
     return simulate_symmetric(list(cells), protocol)
 
 
+def _ran_out(why: str | None) -> bool:
+    """Whether a run stopped because an electrode ran out of metal or left its liquid field:
+    the loading or the protocol ended it, not a failure of the interface."""
+    return bool(why) and any(w in str(why) for w in ("deplet", "exhaust", "liquid field"))
+
+
 def _ccd_batch(cells: Sequence[Cell], ramp: tuple[float, float, float], half_h: float) -> list:
     from nakcell.protocols import SteppedCCD
 
@@ -143,7 +150,7 @@ def _ccd_batch(cells: Sequence[Cell], ramp: tuple[float, float, float], half_h: 
         why = res.stop_reason[k]
         ccd = float(res.ccd[k]) / 10 if np.isfinite(res.ccd[k]) else None
         failed_at = a if ccd is None else ccd + b
-        if why and any(w in why for w in ("deplet", "exhaust", "liquid field")):
+        if _ran_out(why):
             out.append((None, "", f"not determined: {why}"))
         elif why == "voltage limit" and _ohmic_cap(cell, failed_at):
             out.append((None, "", f"not determined: {_CAPPED} ({failed_at:g} mA/cm2)")
@@ -178,6 +185,9 @@ def _ramp_batch(cells: Sequence[Cell], ramp: tuple[float, float, float], step_h:
             out.append((a, "<", f"stopped in the first step ({res.stop_reason[k]})"))
         elif not bad.any():
             out.append((float(levels[-1]), ">=", "linear up to the last step"))
+        elif not np.isfinite(r[i]) and _ran_out(res.stop_reason[k]):
+            why = f"{res.stop_reason[k]} at {levels[i]:g} mA/cm2 (the loading, not a failure)"
+            out.append((float(levels[i - 1]), ">=", why) if i else (None, "", why))
         elif not np.isfinite(r[i]) and _ohmic_cap(cell, float(levels[i])):
             out.append((float(levels[i - 1]), ">=", _CAPPED))
         else:
@@ -200,20 +210,25 @@ def _galv_batch(cells: Sequence[Cell], current: float, half_h: float) -> list:
     return out
 
 
-def _arrhenius(temps_c: Sequence[float], limits: Sequence[tuple]) -> tuple[float | None, str]:
-    """Activation energy (eV) from the stripping limits resolved at two or more of
-    ``temps_c`` (a limit that is only a bound is left out and named); (None, why) otherwise."""
+def _fit_trend(p: Point, xs: Sequence[float], limits: Sequence[tuple]) -> tuple[float | None, str]:
+    """A trend quantity from the stripping limits resolved at two or more of the row's
+    conditions ``xs`` (a limit that is only a bound is left out and named); (None, why)
+    otherwise. Arrhenius: Ea = -k_B d ln j / d(1/T) in eV; pressure exponent: d ln j / d ln P."""
+    arrhenius = p.quantity == "stripping_limit_activation_eV"
+    unit = "degC" if arrhenius else "MPa"
     shown = ", ".join(
         f"{g[1]}{g[0]:g}" if g[0] is not None else "n/d" for g in limits
     )  # fmt: skip
-    where = f"limits {shown} mA/cm2 at {'/'.join(f'{t:g}' for t in temps_c)} degC"
-    ok = [(t, g[0]) for t, g in zip(temps_c, limits, strict=True) if g[0] is not None and not g[1]]
-    if len(ok) < 2:
-        return None, f"limit resolved at fewer than two temperatures ({where})"
-    inv_t = 1.0 / (np.asarray([t for t, _ in ok], float) + 273.15)
-    slope = np.polyfit(inv_t, np.log([v for _, v in ok]), 1)[0]
-    used = "" if len(ok) == len(limits) else f"; fit on {'/'.join(f'{t:g}' for t, _ in ok)} degC"
-    return float(-slope * K_B_EV), where + used
+    where = f"limits {shown} mA/cm2 at {'/'.join(f'{x:g}' for x in xs)} {unit}"
+    ok = [(x, g[0]) for x, g in zip(xs, limits, strict=True) if g[0] is not None and not g[1]]
+    if len({x for x, _ in ok}) < 2:
+        return None, f"limit resolved at fewer than two conditions ({where})"
+    x = np.asarray([x for x, _ in ok], float)
+    abscissa = 1.0 / (x + 273.15) if arrhenius else np.log(x)
+    slope = np.polyfit(abscissa, np.log([v for _, v in ok]), 1)[0]
+    used = "" if len(ok) == len(limits) else f"; fit on {'/'.join(f'{v:g}' for v, _ in ok)} {unit}"
+    value = -slope * K_B_EV if arrhenius else slope
+    return float(value), where + used
 
 
 # --------------------------------------------------------------------- orchestration
@@ -222,6 +237,7 @@ _KIND = {
     "stripping_limit_mA_cm2": "ramp",
     "stripping_limit_activation_eV": "ramp",
     "hysteresis_mV": "galv",
+    "stripping_limit_pressure_exponent": "ramp",
 }
 _RUNNERS: dict[str, Callable[..., list]] = {
     "ccd": _ccd_batch,
@@ -239,21 +255,32 @@ def _group_key(p: Point) -> tuple | None:
     return None if p.ramp_mA_cm2 is None else (kind, p.ramp_mA_cm2, p.half_cycle_h)
 
 
+def _runs(p: Point) -> list[tuple[float, float | None]]:
+    """The (temperature degC, stack pressure MPa or None) of each model run for ``p``: one,
+    or one per value of the column a trend quantity runs over."""
+    if TRENDS.get(p.quantity) == "temperature_C":
+        return [(t, p.pressure_MPa) for t in p.temperatures_C]
+    if TRENDS.get(p.quantity) == "pressure_MPa":
+        return [(p.temperature_C, x) for x in p.pressures_MPa]
+    return [(p.temperature_C, p.pressure_MPa)]
+
+
 def _plan(
     points: Sequence[Point], outcomes: dict[str, Outcome], built: list[Cell]
-) -> dict[tuple, list[tuple[str, float, Cell, str]]]:
-    """Interface resistances now; simulated points grouped by protocol: key -> members."""
+) -> dict[tuple, list[tuple[str, int, Cell, str]]]:
+    """Interface resistances now; simulated points grouped by protocol: key -> members
+    (point id, index of the run among the point's conditions, cell, note)."""
     from nakcell.cell.symmetric import interface_asr
 
-    groups: dict[tuple, list[tuple[str, float, Cell, str]]] = {}
+    groups: dict[tuple, list[tuple[str, int, Cell, str]]] = {}
     for p in points:
         o = outcomes[p.id]
         key = None if p.quantity == "interface_resistance_ohm_cm2" else _group_key(p)
         if p.quantity != "interface_resistance_ohm_cm2" and key is None:
             o.note = "no model protocol given in the row"
             continue
-        for t_c in p.temperatures_C:
-            cell, note = build_cell(p, t_c)
+        for k, (t_c, p_mpa) in enumerate(_runs(p)):
+            cell, note = build_cell(p, t_c, p_mpa)
             if cell is None:
                 o.note = f"not covered: {note}"
                 break
@@ -262,20 +289,22 @@ def _plan(
                 o.model = float(interface_asr(cell)["interface_asr"]) * 1e4
                 o.note = note
             else:
-                groups.setdefault(key, []).append((p.id, t_c, cell, note))
+                groups.setdefault(key, []).append((p.id, k, cell, note))
     return groups
 
 
 def _collect(
-    points: Sequence[Point], outcomes: dict[str, Outcome], results: dict[tuple[str, float], tuple]
+    points: Sequence[Point], outcomes: dict[str, Outcome], results: dict[tuple[str, int], tuple]
 ) -> None:
     for p in points:
         o = outcomes[p.id]
-        got = [results.get((p.id, t)) for t in p.temperatures_C]
+        runs = _runs(p)
+        got = [results.get((p.id, k)) for k in range(len(runs))]
         if any(g is None for g in got):
             continue
-        if p.quantity == "stripping_limit_activation_eV":
-            o.model, why = _arrhenius(p.temperatures_C, got)
+        if p.quantity in TRENDS:
+            xs = [t if TRENDS[p.quantity] == "temperature_C" else x for t, x in runs]
+            o.model, why = _fit_trend(p, xs, got)
             o.note = "; ".join(x for x in (why, got[0][3]) if x)
         else:
             value, bound, why, note = got[0]
@@ -290,13 +319,13 @@ def run_validation(points: Sequence[Point], progress: Progress | None = None) ->
     built: list[Cell] = []
     say(f"validate: {len(points)} points; interface resistances at assembly")
     groups = _plan(points, outcomes, built)
-    results: dict[tuple[str, float], tuple] = {}
+    results: dict[tuple[str, int], tuple] = {}
     for i, (key, members) in enumerate(groups.items(), start=1):
         kind, arg, half = key
         say(f"validate: [{i}/{len(groups)}] {kind} run, {len(members)} cell(s), {_describe(key)}")
         batch = _RUNNERS[kind]([m[2] for m in members], arg, half)
-        for (pid, t_c, _cell, note), (value, bound, why) in zip(members, batch, strict=True):
-            results[(pid, t_c)] = (value, bound, why, note)
+        for (pid, k, _cell, note), (value, bound, why) in zip(members, batch, strict=True):
+            results[(pid, k)] = (value, bound, why, note)
     _collect(points, outcomes, results)
     sources_text = _sources_text(built)
     for o in outcomes.values():
@@ -325,6 +354,7 @@ _UNIT_RE = {
     "stripping_limit_mA_cm2": r"mA\s*(/|cm)",
     "stripping_limit_activation_eV": r"eV",
     "hysteresis_mV": r"mV",
+    "stripping_limit_pressure_exponent": r"(pressure )?exponent",
 }
 
 
