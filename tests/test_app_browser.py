@@ -9,6 +9,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -17,7 +18,9 @@ import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-DOCS = ROOT / "docs"
+# screenshots go to docs/ only when asked (NAKCELL_SCREENSHOTS=1), so a test run leaves the
+# checkout clean; otherwise to a temporary folder
+DOCS = ROOT / "docs" if os.environ.get("NAKCELL_SCREENSHOTS") else Path(tempfile.mkdtemp())
 
 
 def _free_port() -> int:
@@ -93,16 +96,17 @@ def test_changing_the_current_density_redraws_the_trace(page):
     page.wait_for_selector("#trace .scatterlayer .trace")
     v1 = _trace_max_v(page)
     before = page.inner_text("#progress-text")
-    _set(page, "#current-density", "4")
+    _set(page, "#current-density", "2")
     _wait_done(page, before)
     page.wait_for_function(
         "(v) => Math.max(...Array.from(document.querySelector('#trace .js-plotly-plot')"
         "._fullData[0].y).map(Math.abs)) !== v",
         arg=v1,
     )
-    v4 = _trace_max_v(page)
-    # the pellet's bulk resistance dominates: |V| grows about fourfold with the current
-    assert 3.0 < v4 / v1 < 4.5
+    v2 = _trace_max_v(page)
+    # below solid Na's stripping limit (2.4 mA/cm2) the cell is ohmic: the pellet's bulk and
+    # the interface film dominate, so |V| about doubles with the current
+    assert 1.7 < v2 / v1 < 2.3
     DOCS.mkdir(exist_ok=True)
     page.screenshot(path=str(DOCS / "app.png"))
 

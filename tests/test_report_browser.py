@@ -4,14 +4,21 @@ network request. A screenshot goes to docs/report.png."""
 
 from __future__ import annotations
 
+import os
 import re
+import tempfile
 from pathlib import Path
 
 import pytest
 
 from nakcell.report.reproduce import run_reproduce
 
-DOCS = Path(__file__).resolve().parents[1] / "docs"
+# screenshots go to docs/ only when asked (NAKCELL_SCREENSHOTS=1); otherwise a temporary folder
+DOCS = (
+    Path(__file__).resolve().parents[1] / "docs"
+    if os.environ.get("NAKCELL_SCREENSHOTS")
+    else Path(tempfile.mkdtemp())
+)
 
 
 @pytest.fixture(scope="module")

@@ -77,8 +77,10 @@ def test_charge_conservation_na_moved_equals_integral_i_dt_over_F():
 
 
 def test_solid_na_loses_contact_at_high_current_liquid_alloy_does_not():
+    # 5 mA/cm2: twice solid Na's pressure-free stripping limit (2.4 mA/cm2 at 25 degC)
+    assert 5.0 * MA > 2 * seed_na().anode.vacancy_limit
     res = simulate_symmetric(
-        [seed_na(), seed_nak()], Galvanostatic(2.0 * MA, 0.05 * H, 0.1 * H), steps_per_half=40
+        [seed_na(), seed_nak()], Galvanostatic(5.0 * MA, 0.1 * H, 0.2 * H), steps_per_half=40
     )
     assert res.min_contact[0] < 0.6
     # the alloy keeps its capillary contact: the host's face porosity (0.97), barely drained

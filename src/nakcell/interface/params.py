@@ -40,6 +40,8 @@ class BatchParams:
     cA: np.ndarray  # creep prefactor (1/s)
     cn: np.ndarray  # creep exponent
     cQ: np.ndarray  # creep activation energy (eV)
+    jv: np.ndarray  # pressure-free (interfacial vacancy) stripping limit at 25 degC (A/m2)
+    jv_Ea: np.ndarray  # its activation energy (eV)
     mu: np.ndarray  # liquid viscosity (Pa s)
     W: np.ndarray  # work of adhesion on the ceramic (J/m2)
     a: np.ndarray  # contact-spot radius (m)
@@ -81,6 +83,8 @@ class BatchParams:
             cA=arr(lambda c: c.anode.creep_A),
             cn=arr(lambda c: c.anode.creep_n),
             cQ=arr(lambda c: c.anode.creep_Q),
+            jv=arr(lambda c: c.anode.vacancy_limit),
+            jv_Ea=arr(lambda c: c.anode.vacancy_Ea),
             mu=arr(lambda c: c.anode.viscosity),
             W=arr(lambda c: max(c.anode.W_adh, c.interlayer_W_adh)),
             a=arr(lambda c: c.anode.spot_radius),

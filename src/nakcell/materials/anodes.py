@@ -102,6 +102,24 @@ class Anode(Sourced):
         "the creep activation energy (climb controlled by self-diffusion)",
         lo=0.0,
     )
+    # --- interfacial vacancy step (Lowack et al. 2026): pressure-free stripping limit ---
+    vacancy_limit: float = param(
+        24.0,  # A/m2 = 2.4 mA/cm2
+        "current_density",
+        "the pressure-free stripping limit of an untreated Na | NaSICON interface at 25 degC, "
+        "read as the CCD of bare Na | Na3.4Zn0.1Zr1.9Si2.2P0.8O12, 2.4 mA/cm2 (Liu et al., Adv. "
+        "Funct. Mater. 2024, doi:10.1002/adfm.202316528, abstract); assumption: a property of "
+        "the Na side of the interface, the same on every ceramic (Lowack et al. find the same "
+        "activation energy on three)",
+        lo=0.0,
+    )
+    vacancy_Ea: float = param(
+        0.14,
+        "activation_energy",
+        "Arrhenius energy of the Na stripping limit j_crit(T), 0.13-0.15 eV on three ceramics "
+        "(Lowack et al., arXiv:2603.23340 (2026), abstract), midpoint",
+        lo=0.0,
+    )
     # --- liquid properties (used when the metal is liquid) ---
     viscosity: float = param(
         0.94e-3,
