@@ -322,9 +322,12 @@ def simulate_symmetric(
         e_eq = left.potential() - right.potential() if has_liquid else 0.0
         V = np.where(run.shorted, 0.0, np.sign(i) * (i_abs * bulk + eta_l + eta_r) + e_eq)
         V = np.where(run.running | run.shorted, V, np.nan)
-        # penetration from the plating side; electronic shorts the submodels report
-        run.fil += left.penetration(np.where(rs, i_abs, 0.0), eta_l, dt)
-        run.fil += right.penetration(np.where(ls, i_abs, 0.0), eta_r, dt)
+        # penetration from the plating side (a side where no cell plates advances nothing:
+        # skipped); electronic shorts the submodels report
+        if rs.any():
+            run.fil += left.penetration(np.where(rs, i_abs, 0.0), eta_l, dt)
+        if ls.any():
+            run.fil += right.penetration(np.where(ls, i_abs, 0.0), eta_r, dt)
         short = (run.fil >= b.L) | left.short() | right.short()
         froze: np.ndarray | bool = False
         if has_liquid:
