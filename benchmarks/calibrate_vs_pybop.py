@@ -57,7 +57,7 @@ def nak_problem(noise: float = 1e-3, seed: int = 1):  # type: ignore[no-untyped-
     return prob, truth[0]
 
 
-def nak_cost(prob, sizes=(1, 64, 1024, 4096), threads=(1,)):  # type: ignore[no-untyped-def]
+def nak_cost(prob, sizes=(1, 64, 1024, 4096, 8192), threads=(1,)):  # type: ignore[no-untyped-def]
     """ms per evaluation (wall, CPU) of one log_posterior call per batch size (and threads)."""
     rng = np.random.default_rng(0)
     out, out_cpu = {}, {}
@@ -222,6 +222,7 @@ def main() -> None:
     ap.add_argument("--skip-pybop-posterior", action="store_true")
     ap.add_argument("--skip-nak-posterior", action="store_true")
     ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--batch", type=int, default=8192, help="nakcell rows per call, side by side")
     a = ap.parse_args()
 
     print(f"load average at start: {os.getloadavg()[0]:.2f} (2 cores shared)")
@@ -249,7 +250,7 @@ def main() -> None:
         pprob, ptruth, npts = pybop_problem()
         print(f"  {npts} points")
         print("side by side (same process, interleaved):")
-        side_by_side(prob, pprob, rounds=a.rounds)
+        side_by_side(prob, pprob, rounds=a.rounds, n_nak=a.batch)
         if not a.skip_pybop_posterior:
             dt, total, _ = pybop_posterior(pprob, ptruth)
             print(
