@@ -8,7 +8,8 @@ per-evaluation cost from ``problem.evaluate_batch`` and an adaptive-covariance M
 nakcell: a 20-cycle symmetric-cell trace (seed-na; 5 cycles each at 0.05, 0.1, 0.2, 0.5
 mA/cm2, 30 min half-cycles; the 40 half-cycle mean voltages with 1 mV noise), 4 parameters
 (i0, electrolyte.sigma_ref, anode.creep_A, stack_pressure); per-evaluation cost in batches
-of 1 to 4096 (4 time steps per half-cycle, the engine's minimum per segment) and the full
+of 1 to 8192 (4 time steps per half-cycle, the engine's minimum per segment), then side
+by side with PyBOP in interleaved rounds (``--batch`` rows, 1 and 2 threads) and the full
 posterior (point estimate + 4 lockstep ensembles of 256 walkers) to R-hat < 1.01 and
 ESS >= 1000. Wall and CPU (process) times are both printed: the 2 cores are shared.
 
