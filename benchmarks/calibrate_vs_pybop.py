@@ -8,7 +8,8 @@ per-evaluation cost from ``problem.evaluate_batch`` and an adaptive-covariance M
 nakcell: a 20-cycle symmetric-cell trace (seed-na; 5 cycles each at 0.05, 0.1, 0.2, 0.5
 mA/cm2, 30 min half-cycles; the 40 half-cycle mean voltages with 1 mV noise), 4 parameters
 (i0, electrolyte.sigma_ref, anode.creep_A, stack_pressure); per-evaluation cost in batches
-of 1 to 4096 (4 time steps per half-cycle, the engine's minimum per segment) and the full
+of 1 to 8192 (4 time steps per half-cycle, the engine's minimum per segment), then side
+by side with PyBOP in interleaved rounds (``--batch`` rows, 1 and 2 threads) and the full
 posterior (point estimate + 4 lockstep ensembles of 256 walkers) to R-hat < 1.01 and
 ESS >= 1000. Wall and CPU (process) times are both printed: the 2 cores are shared.
 
@@ -23,6 +24,7 @@ Run: PYTHONPATH=src python benchmarks/calibrate_vs_pybop.py [--coverage 50] [--p
 from __future__ import annotations
 
 import argparse
+import os
 import time
 
 import numpy as np
@@ -56,18 +58,49 @@ def nak_problem(noise: float = 1e-3, seed: int = 1):  # type: ignore[no-untyped-
     return prob, truth[0]
 
 
-def nak_cost(prob, sizes=(1, 64, 1024, 4096)):  # type: ignore[no-untyped-def]
+def nak_cost(prob, sizes=(1, 64, 1024, 4096, 8192), threads=(1,)):  # type: ignore[no-untyped-def]
+    """ms per evaluation (wall, CPU) of one log_posterior call per batch size (and threads)."""
     rng = np.random.default_rng(0)
     out, out_cpu = {}, {}
     prob.log_posterior(prob.sample_prior(rng, 4))  # warm caches
-    for n in sizes:
-        y = prob.sample_prior(rng, n)
-        t, c = time.perf_counter(), time.process_time()
-        prob.log_posterior(y)
-        out[n] = 1e3 * (time.perf_counter() - t) / n
-        out_cpu[n] = 1e3 * (time.process_time() - c) / n
-        print(f"  nakcell batch {n:5d}: {out[n]:.4f} ms per evaluation (CPU {out_cpu[n]:.4f} ms)")
+    for th in threads:
+        prob.threads = th
+        for n in sizes:
+            y = prob.sample_prior(rng, n)
+            t, c = time.perf_counter(), time.process_time()
+            prob.log_posterior(y)
+            out[n, th] = 1e3 * (time.perf_counter() - t) / n
+            out_cpu[n, th] = 1e3 * (time.process_time() - c) / n
+            print(
+                f"  nakcell batch {n:5d}, {th} thread(s): {out[n, th]:.4f} ms per evaluation "
+                f"(CPU {out_cpu[n, th]:.4f} ms)"
+            )
+    prob.threads = 1
     return out, out_cpu
+
+
+def side_by_side(prob, pprob, rounds: int = 3, n_nak: int = 4096, threads: int = 2):  # type: ignore[no-untyped-def]
+    """Interleaved rounds (PyBOP batch of 100, then ours at n_nak rows, 1 and ``threads``
+    threads), so both see the same machine load; medians over the rounds."""
+    rows = []
+    for r in range(rounds):
+        pw, pc = pybop_cost(pprob)
+        nw, nc = nak_cost(prob, sizes=(n_nak,), threads=(1, threads))
+        rows.append((pw, pc, nw[n_nak, 1], nc[n_nak, 1], nw[n_nak, threads], nc[n_nak, threads]))
+        print(f"  round {r + 1}: load average {os.getloadavg()[0]:.2f}")
+    med = np.median(np.array(rows), axis=0)
+    pw, pc, w1, c1, w2, c2 = med
+    print(
+        f"  median of {rounds} rounds: PyBOP {pw:.3f} ms wall / {pc:.3f} ms CPU per evaluation "
+        f"(evaluate_batch of 100, its threads); nakcell batch {n_nak}: 1 thread {w1:.3f} ms wall"
+        f" / {c1:.3f} ms CPU, {threads} threads {w2:.3f} ms wall / {c2:.3f} ms CPU"
+    )
+    print(
+        f"  per-evaluation ratio PyBOP / nakcell: CPU {pc / c1:.1f}x (1 thread) "
+        f"{pc / c2:.1f}x ({threads} threads); wall {pw / w1:.1f}x (1 thread) "
+        f"{pw / w2:.1f}x ({threads} threads, as PyBOP's batch)"
+    )
+    return med
 
 
 def nak_posterior(prob, truth):  # type: ignore[no-untyped-def]
@@ -187,9 +220,13 @@ def main() -> None:
     ap.add_argument("--coverage", type=int, default=50)
     ap.add_argument("--pybop-coverage", type=int, default=0)
     ap.add_argument("--skip-pybop", action="store_true")
+    ap.add_argument("--skip-pybop-posterior", action="store_true")
     ap.add_argument("--skip-nak-posterior", action="store_true")
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--batch", type=int, default=8192, help="nakcell rows per call, side by side")
     a = ap.parse_args()
 
+    print(f"load average at start: {os.getloadavg()[0]:.2f} (2 cores shared)")
     print("nakcell: 20-cycle symmetric trace, 4 parameters")
     prob, truth = nak_problem()
     cost, cost_cpu = nak_cost(prob)
@@ -213,21 +250,20 @@ def main() -> None:
         print("PyBOP: SPM Chen2020, 2 parameters")
         pprob, ptruth, npts = pybop_problem()
         print(f"  {npts} points")
-        pms, pcpu = pybop_cost(pprob)
-        print(
-            f"  measured per-evaluation ratio PyBOP / nakcell (batch): {pms / best:.1f}x wall, "
-            f"{pcpu / best_cpu:.1f}x CPU"
-        )
-        dt, total, _ = pybop_posterior(pprob, ptruth)
-        print(
-            f"  time to R-hat < 1.01 and ESS >= 1000: PyBOP {dt:.1f} s (final run; {total:.1f} s "
-            f"with the shorter tries) vs nakcell {nak_s:.1f} s"
-        )
+        print("side by side (same process, interleaved):")
+        side_by_side(prob, pprob, rounds=a.rounds, n_nak=a.batch)
+        if not a.skip_pybop_posterior:
+            dt, total, _ = pybop_posterior(pprob, ptruth)
+            print(
+                f"  time to R-hat < 1.01 and ESS >= 1000: PyBOP {dt:.1f} s (final run; "
+                f"{total:.1f} s with the shorter tries) vs nakcell {nak_s:.1f} s"
+            )
     if a.coverage:
         print(f"nakcell coverage over {a.coverage} synthetic datasets:")
         print(f"  ({nak_coverage(a.coverage):.1f} s)")
     if a.pybop_coverage:
         print("PyBOP coverage: not run in this version (each dataset is a full MCMC run)")
+    print(f"load average at end: {os.getloadavg()[0]:.2f}")
 
 
 if __name__ == "__main__":

@@ -203,3 +203,25 @@ def test_cli_writes_a_cell_every_command_can_load(tmp_path: Path) -> None:
     cell = get_cell(str(out / "calibrated.toml"))
     assert cell.electrolyte.sigma_ref * 0.01 == pytest.approx(p["median"], rel=1e-4)
     assert math.isfinite(cell.i0)
+
+
+def test_direct_parameter_arrays_equal_the_cells_own() -> None:
+    """The calibration's shortcut (fitted columns set straight into the engine's arrays)
+    gives the same arrays as building each cell and reading it (BatchParams.of)."""
+    import dataclasses
+
+    from nakcell.calibrate.model import DIRECT
+    from nakcell.calibrate.priors import default_value
+    from nakcell.interface.params import BatchParams
+
+    cell = get_cell("seed-na")
+    names = tuple(DIRECT)
+    base = np.array([default_value(cell, k) for k in names])
+    rng = np.random.default_rng(3)
+    theta = base * rng.uniform(0.5, 2.0, (5, len(names)))
+    b = CalibModel(cell, names).batch(theta)
+    fast = b.params()
+    slow = BatchParams.of(b.cells(), 5)
+    for f in dataclasses.fields(BatchParams):
+        np.testing.assert_array_equal(getattr(fast, f.name), getattr(slow, f.name), f.name)
+    assert CalibModel(cell, ("anode.W_adh",)).batch(np.ones((2, 1))).params() is None

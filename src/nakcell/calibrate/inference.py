@@ -39,6 +39,9 @@ class Problem:
     priors: list[Prior]  # physical parameters, in model.names order
     observations: list[Observation]
     noise_priors: list[Prior] = field(default_factory=list)
+    # threads that evaluate a large batch in parts (numpy releases the GIL in its loops);
+    # 1: one call on the calling thread
+    threads: int = 1
 
     def __post_init__(self) -> None:
         if not self.noise_priors:
@@ -96,8 +99,20 @@ class Problem:
         inside = np.all((y >= b[:, 0]) & (y <= b[:, 1]), axis=1)
         out = np.full(y.shape[0], -np.inf)
         if inside.any():
-            out[inside] = self.log_likelihood_x(self.to_x(y[inside]))
+            out[inside] = self._likelihood_parts(self.to_x(y[inside]))
         return out
+
+    def _likelihood_parts(self, x: np.ndarray) -> np.ndarray:
+        """log_likelihood_x, split over ``threads`` threads for batches of >= 256 rows per
+        thread (each part is its own batched model call; the rows are independent)."""
+        parts = min(self.threads, x.shape[0] // 256)
+        if parts <= 1:
+            return self.log_likelihood_x(x)
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(parts) as pool:
+            res = list(pool.map(self.log_likelihood_x, np.array_split(x, parts)))
+        return np.concatenate(res)
 
 
 # ---------------------------------------------------------------------------- point estimate
@@ -202,6 +217,7 @@ def sample_many(
     *,
     a: float = 2.0,
     de_every: int = 0,
+    jump: float = 0.1,
 ) -> tuple[np.ndarray, float]:
     """Ensemble sampling of K independent posteriors in lockstep.
 
@@ -210,7 +226,9 @@ def sample_many(
     caller arranges). Moves: the stretch move (Goodman & Weare 2010); with ``de_every`` = m,
     every m-th step is a differential-evolution move instead (ter Braak 2006, as emcee's
     ``DEMove``: y = x + g (x_a - x_b) + 1e-5 e, g ~ N(2.38 / sqrt(2 d), 1e-5), a and b from the
-    complementary half). Each move leaves the target invariant, so their alternation does.
+    complementary half); in a DE move each walker takes g = 1 with probability ``jump``, which
+    carries it from one mode (or arm of a curved ridge) to another (ter Braak 2006, sec. 2).
+    Each move leaves the target invariant, so their alternation does.
     Returns chains (steps, K, W, d) and the mean acceptance.
     """
     K, W, d = p0.shape
@@ -234,6 +252,8 @@ def sample_many(
                 xa = np.take_along_axis(comp, ia[..., None], axis=1)
                 xb = np.take_along_axis(comp, ib[..., None], axis=1)
                 g = g0 * (1 + 1e-5 * rng.standard_normal((K, nh, 1)))
+                if jump > 0:  # gamma = 1: a jump between modes or arms (ter Braak 2006)
+                    g = np.where(rng.random((K, nh, 1)) < jump, 1.0, g)
                 y = x + g * (xa - xb) + 1e-5 * rng.standard_normal(x.shape)
                 log_jac = np.zeros((K, nh))
             else:

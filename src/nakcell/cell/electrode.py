@@ -29,7 +29,13 @@ SUBMODELS: dict[str, type[InterfaceSubmodel]] = {
 
 def submodel_kinds(cells: Sequence[Cell], n: int) -> np.ndarray:
     """The submodel kind of each cell's anode at its start temperature, over the batch."""
-    kinds = [_kind(c) for c in cells]
+    memo: dict[tuple[float, float], str] = {}  # the kind depends on (x_Na, T) only
+    kinds = []
+    for c in cells:
+        key = (c.anode.x_Na, c.temperature)
+        if key not in memo:
+            memo[key] = _kind(c)
+        kinds.append(memo[key])
     return np.array(kinds * n if len(kinds) == 1 else kinds)
 
 

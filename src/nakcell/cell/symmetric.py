@@ -252,10 +252,16 @@ class _Run:
         r["T"].append(T.copy())
 
 
-def _batch(cells: Cell | Sequence[Cell], protocol: Protocol) -> tuple[list[Cell], int]:
+def _batch(
+    cells: Cell | Sequence[Cell], protocol: Protocol, n_params: int | None = None
+) -> tuple[list[Cell], int]:
     cell_list = [cells] if isinstance(cells, Cell) else list(cells)
     if not cell_list:
         raise ValueError("no cells given")
+    if n_params is not None:
+        if len(cell_list) != 1 or protocol.batch_size not in (1, n_params):
+            raise ValueError("with params: one cell and a protocol of batch 1 or params.size")
+        return cell_list, n_params
     n = max(len(cell_list), protocol.batch_size)
     if len(cell_list) not in (1, n) or protocol.batch_size not in (1, n):
         raise ValueError(
@@ -272,6 +278,7 @@ def simulate_symmetric(
     max_points: int = 4000,
     thermal: bool = False,
     progress: bool = False,
+    params: BatchParams | None = None,
 ) -> SymmetricResult:
     """Simulate a batch of symmetric cells under ``protocol``.
 
@@ -279,9 +286,13 @@ def simulate_symmetric(
     other). ``steps_per_half`` sets dt = half_cycle / steps_per_half (convergence is shown in
     benchmarks/symmetric_convergence.py). ``thermal`` turns on lumped Joule heating of the
     pellet with convective loss from both faces.
+
+    ``params``: the batch's parameter arrays, already built (a calibration sets the fitted
+    columns directly instead of building one cell per row); ``cells`` is then one cell that
+    gives every cell's submodel kind, and the batch size is ``params.size``.
     """
-    cell_list, n = _batch(cells, protocol)
-    b = BatchParams.of(cell_list, n)
+    cell_list, n = _batch(cells, protocol, None if params is None else params.size)
+    b = BatchParams.of(cell_list, n) if params is None else params
     g = _Grid.of(protocol, n, steps_per_half)
     total = int(g.step_seg.size)
     stride = max(1, int(np.ceil(total / max_points)))
@@ -311,9 +322,12 @@ def simulate_symmetric(
         e_eq = left.potential() - right.potential() if has_liquid else 0.0
         V = np.where(run.shorted, 0.0, np.sign(i) * (i_abs * bulk + eta_l + eta_r) + e_eq)
         V = np.where(run.running | run.shorted, V, np.nan)
-        # penetration from the plating side; electronic shorts the submodels report
-        run.fil += left.penetration(np.where(rs, i_abs, 0.0), eta_l, dt)
-        run.fil += right.penetration(np.where(ls, i_abs, 0.0), eta_r, dt)
+        # penetration from the plating side (a side where no cell plates advances nothing:
+        # skipped); electronic shorts the submodels report
+        if rs.any():
+            run.fil += left.penetration(np.where(rs, i_abs, 0.0), eta_l, dt)
+        if ls.any():
+            run.fil += right.penetration(np.where(ls, i_abs, 0.0), eta_r, dt)
         short = (run.fil >= b.L) | left.short() | right.short()
         froze: np.ndarray | bool = False
         if has_liquid:

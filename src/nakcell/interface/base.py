@@ -27,7 +27,9 @@ Submodel API (all arrays over the submodel's own cells of the batch, SI units)
 ``penetration(state, i_abs, eta, dt, T) -> dl``
     Filament advance (m) into the pellet over ``dt``; the cell passes ``i_abs`` = 0 where this
     electrode does not plate and ``eta`` = its :meth:`overpotential` (a submodel with a
-    distribution of contacts may use its own local value).
+    distribution of contacts may use its own local value). It must return 0 where
+    ``i_abs`` = 0 and change no state: the cell skips the call in steps where no cell of the
+    batch plates on this electrode.
 ``short(state) -> bool``  (default all False)
     An electronic short that needs no filament (e.g. liquid infiltration).
 ``exhausted(state) -> bool``

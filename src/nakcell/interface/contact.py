@@ -27,8 +27,9 @@ def constriction_asr(rho: ArrayLike, a: ArrayLike, f: ArrayLike) -> np.ndarray:
     (2023), doi:10.1002/admi.202202354.
     """
     f = np.clip(np.asarray(f, dtype=float), 1e-12, 1.0)
-    psi = (1.0 - np.sqrt(f)) ** 1.5
-    return np.asarray(rho) * np.pi * np.asarray(a) * psi / (4.0 * f)
+    t = 1.0 - np.sqrt(f)
+    psi = t * np.sqrt(t)  # t^1.5 (two roots cost less than a general power)
+    return (np.asarray(rho) * (np.pi / 4.0) * np.asarray(a)) * psi / f
 
 
 def plastic_contact_fraction(pressure: ArrayLike, hardness: ArrayLike) -> np.ndarray:
