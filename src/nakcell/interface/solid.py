@@ -131,9 +131,18 @@ class SolidMetalInterface(InterfaceSubmodel):
         f_new = self._relax(fb, fb, ik, strips, plates, dt, c)
         # plating: creep refill varies as f^-n, so rates frozen at the start of the step
         # overshoot the recovery for coarse steps; one re-evaluation at the midpoint
-        f_mid = np.clip(0.5 * (fb + f_new), F_MIN, 1.0)
-        f_new = np.where(plates, self._relax(fb, f_mid, ik, strips, plates, dt, c), f_new)
-        # never step across the stable creep balance f* (exists while p/f* < H)
+        if plates.any():
+            f_mid = np.clip(0.5 * (fb + f_new), F_MIN, 1.0)
+            f_new = np.where(plates, self._relax(fb, f_mid, ik, strips, plates, dt, c), f_new)
+        if strips.any():
+            f_new = self._not_across_balance(fb, f_new, ik, strips, c)
+        s["fb"] = np.clip(f_new, F_MIN, 1.0)
+        s["f"] = s["fb"].mean(axis=0)
+        dn = i_abs * dt / F
+        s["n_na"] = s["n_na"] - np.where(strips, dn, 0.0) + np.where(plates, dn, 0.0)
+
+    def _not_across_balance(self, fb, f_new, ik, strips, c) -> np.ndarray:  # type: ignore[no-untyped-def]
+        """Never step across the stable creep balance f* (exists while p/f* < H)."""
         with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
             f_star = np.power(
                 c["creep0"] * self.pk_n * F / (self._excess(ik, c) * self.vm),
@@ -141,11 +150,15 @@ class SolidMetalInterface(InterfaceSubmodel):
             )
         stable = strips & (f_star * c["s_max"] >= self.pk) & (f_star < 1.0)
         cross = stable & ((fb - f_star) * (f_new - f_star) < 0)
-        f_new = np.where(cross, f_star, f_new)
-        s["fb"] = np.clip(f_new, F_MIN, 1.0)
-        s["f"] = s["fb"].mean(axis=0)
-        dn = i_abs * dt / F
-        s["n_na"] = s["n_na"] - np.where(strips, dn, 0.0) + np.where(plates, dn, 0.0)
+        return np.where(cross, f_star, f_new)
+
+    def _pow_n(self, x: np.ndarray) -> np.ndarray:
+        """x^n; by multiplications for the usual n = 5 (np.power with a float exponent is
+        several times slower, and this is the engine's hottest line)."""
+        if isinstance(self.n, float) and self.n == 5.0:
+            x2 = x * x
+            return x2 * x2 * x
+        return np.power(x, self.n)
 
     @staticmethod
     def _excess(ik: np.ndarray, c: dict[str, np.ndarray]) -> np.ndarray:
@@ -157,7 +170,7 @@ class SolidMetalInterface(InterfaceSubmodel):
         """Exponential update of the bins' contact over dt with rates taken at ``f_rate``:
         df/dt = k (1 - f) when supply wins, -k f when stripping wins, k = |v_s - v_r| / a."""
         sig = np.minimum(self.pk / f_rate, c["s_max"]) / (CONSTRAINT * MPA)
-        v_s = c["creep0"] * np.power(sig, self.n)
+        v_s = c["creep0"] * self._pow_n(sig)
         v_r = np.where(strips, self._excess(ik, c) * self.vm / (F * f_rate), 0.0)
         net = np.where(plates, v_s, v_s - v_r)
         decay = np.exp(-np.abs(net) / self.p.a * dt)
