@@ -144,10 +144,11 @@ class SolidMetalInterface(InterfaceSubmodel):
     def _not_across_balance(self, fb, f_new, ik, strips, c) -> np.ndarray:  # type: ignore[no-untyped-def]
         """Never step across the stable creep balance f* (exists while p/f* < H)."""
         with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
-            f_star = np.power(
-                c["creep0"] * self.pk_n * F / (self._excess(ik, c) * self.vm),
-                1.0 / (np.asarray(self.n) - 1.0),
-            )
+            base = c["creep0"] * self.pk_n * F / (self._excess(ik, c) * self.vm)
+            if isinstance(self.n, float) and self.n == 5.0:
+                f_star = np.sqrt(np.sqrt(base))  # base^(1/(n-1)), two roots for n = 5
+            else:
+                f_star = np.power(base, 1.0 / (np.asarray(self.n) - 1.0))
         stable = strips & (f_star * c["s_max"] >= self.pk) & (f_star < 1.0)
         cross = stable & ((fb - f_star) * (f_new - f_star) < 0)
         return np.where(cross, f_star, f_new)
@@ -171,8 +172,11 @@ class SolidMetalInterface(InterfaceSubmodel):
         df/dt = k (1 - f) when supply wins, -k f when stripping wins, k = |v_s - v_r| / a."""
         sig = np.minimum(self.pk / f_rate, c["s_max"]) / (CONSTRAINT * MPA)
         v_s = c["creep0"] * self._pow_n(sig)
-        v_r = np.where(strips, self._excess(ik, c) * self.vm / (F * f_rate), 0.0)
-        net = np.where(plates, v_s, v_s - v_r)
+        if strips.any():
+            v_r = np.where(strips, self._excess(ik, c) * self.vm / (F * f_rate), 0.0)
+            net = np.where(plates, v_s, v_s - v_r)
+        else:
+            net = v_s
         decay = np.exp(-np.abs(net) / self.p.a * dt)
         return np.where(net >= 0, 1.0 - (1.0 - fb) * decay, fb * decay)
 
