@@ -209,7 +209,8 @@ def na_fails_claim(ctx: Context) -> Claim:
         (HALF_CYCLE, *inner),
         f"0.1 mA/cm2 for 50 h (assumed duration); at the grid points the model cell: "
         f"{'; '.join(sorted(set(map(str, v)))[:4])}. Failure means a short circuit or a "
-        "voltage-limit stop (voids), at the default creep and i0; the calibration section (full "
+        "voltage-limit stop (voids), at the default creep, i0 and pressure-free stripping limit "
+        "(2.4 mA/cm2, docs/physics.md); the calibration section (full "
         "report) fits creep, i0 and pressure to this claim and says whether the values that make "
         "it hold are plausible",
         lambda: credibility(
