@@ -191,3 +191,31 @@ def test_joule_heating_reaches_the_lumped_steady_state_side_by_side():
     assert row["heat_flux_mW_cm2"] == pytest.approx(
         25.0 * row["overpotential_isothermal_mV"] / 1e3, rel=1e-9
     )
+
+
+@pytest.mark.parametrize("t_c", [25.0, 50.0])
+def test_default_na_ccd_ramp_fails_by_voids_between_j_v_and_the_critical_current(t_c):
+    # the stepped ramp (0.1 mA/cm2 steps of 0.5 h) must fail by void collapse once the current
+    # passes the hand-derived critical current of the highest-pressure contact bin, and not
+    # below the pressure-free limit j_v (Lowack et al.'s interfacial step)
+    cell = seed_na().replace(temperature=273.15 + t_c)
+    res = simulate_symmetric(
+        cell, SteppedCCD(start=0.1 * MA, step=0.1 * MA, stop=10 * MA, half_cycle=0.5 * H)
+    )
+    top = cell.replace(stack_pressure=cell.stack_pressure * math.exp(2 * 0.3))  # +2 sigma bin
+    assert not res.ccd_is_lower_bound[0]
+    assert "voids" in res.ccd_note[0]
+    assert _j_v(cell) - 0.1 * MA <= res.ccd[0] <= _i_crit(top) + 0.1 * MA
+
+
+def test_a_voltage_limit_with_contact_kept_is_a_lower_bound_not_a_ccd():
+    # seed-nak at 50-55 mA/cm2: the pellet's bulk (78.6 ohm cm2) alone drops ~4 V
+    res = simulate_symmetric(
+        seed_nak(),
+        SteppedCCD(
+            start=45 * MA, step=5 * MA, half_cycle=0.05 * H, stop=70 * MA, capacity=0.5 * MA * H
+        ),
+    )
+    assert res.stop_reason[0] == "voltage limit"
+    assert res.ccd_is_lower_bound[0]
+    assert "contact kept" in res.ccd_note[0]

@@ -434,6 +434,9 @@ def _metrics(run: _Run, g: _Grid, protocol: Protocol) -> dict[str, np.ndarray]:
         exhausted = (run.reason == 3) | (run.reason == 4)
         ccd = np.where(exhausted, np.nan, ccd)
         ccd_lb = ccd_lb & ~exhausted
+        # a voltage-limit stop with the contact kept is the cell's own resistance reaching the
+        # tester limit, not a failure: the CCD is then a lower bound
+        ccd_lb = ccd_lb | (np.isfinite(ccd) & _ohmic_stop(run))
         # ASR over the run: mean |V| / |i| weighted by the currents actually applied
         mags = np.abs(g.seg_i)
         i_mean = np.nansum(np.where(hc_cnt > 0, mags * hc_cnt, 0.0), axis=0) / np.maximum(
@@ -452,6 +455,11 @@ def _metrics(run: _Run, g: _Grid, protocol: Protocol) -> dict[str, np.ndarray]:
     }
 
 
+def _ohmic_stop(run: _Run) -> np.ndarray:
+    """Voltage-limit stops where no contact was lost (min contact >= half the start)."""
+    return (run.reason == 2) & (run.f_min >= 0.5 * run.f_start)
+
+
 def _ccd_notes(run: _Run, protocol: Protocol, ccd: np.ndarray, lb: np.ndarray) -> list[str]:
     """One line per cell saying what the CCD is (or why there is none)."""
     if not isinstance(protocol, SteppedCCD):
@@ -463,6 +471,11 @@ def _ccd_notes(run: _Run, protocol: Protocol, ccd: np.ndarray, lb: np.ndarray) -
             notes.append(f"not determined: electrode exhausted (Na depleted) at {i_ma:.3g} mA/cm2")
         elif run.reason[k] == 4:
             notes.append(f"not determined: alloy left the liquid field at {i_ma:.3g} mA/cm2")
+        elif lb[k] and run.reason[k] == 2:
+            notes.append(
+                f"voltage limit at {i_ma:.3g} mA/cm2 with the contact kept (the cell's own "
+                "resistance reaches the limit, no failure): lower bound"
+            )
         elif lb[k]:
             notes.append(f"no failure up to {protocol.levels[-1] / 10.0:.3g} mA/cm2: lower bound")
         elif np.isnan(ccd[k]):
