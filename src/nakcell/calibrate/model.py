@@ -144,6 +144,8 @@ DIRECT: dict[str, str] = {
     "anode.creep_A": "cA",
     "anode.creep_n": "cn",
     "anode.creep_Q": "cQ",
+    "anode.vacancy_limit": "jv",
+    "anode.vacancy_Ea": "jv_Ea",
     "anode.viscosity": "mu",
     "anode.spot_radius": "a",
 }

@@ -75,6 +75,22 @@ PUBLISHED_RANGES: dict[str, tuple[float, float, bool, str]] = {
         "n = 5; assumption: a factor 30 either side for sample-to-sample scatter (grain size, "
         "impurities, strain rate)",
     ),
+    "anode.vacancy_limit": (
+        3.0,
+        120.0,
+        True,
+        "pressure-free Na stripping limit at 25 degC: the independent published stripping "
+        "limits and CCDs of Na on NaSICON-family and beta''-alumina ceramics span 0.3 mA/cm2 "
+        "(Wang et al. 2022, doi:10.1039/D1TA10816F, >= 0.3) to 12 mA/cm2 (Bay et al. 2020, "
+        "doi:10.1002/aenm.201902899); validation/published.csv",
+    ),
+    "anode.vacancy_Ea": (
+        0.09,
+        0.15,
+        False,
+        "activation energy of the Na stripping limit: 0.10 +- 0.01 eV with a Sn-Na interlayer "
+        "to 0.13-0.15 eV bare (Lowack et al., arXiv:2603.23340, abstract)",
+    ),
     "anode.yield_stress": (
         0.16e6,
         1.0e6,

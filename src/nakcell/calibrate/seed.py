@@ -42,7 +42,13 @@ from nakcell.materials import get_cell
 
 SEED_CLAIMS: dict[str, dict[str, Any]] = {
     "seed-na": {
-        "fit": ["interface_asr_measured", "i0", "anode.creep_A", "stack_pressure"],
+        "fit": [
+            "interface_asr_measured",
+            "i0",
+            "anode.vacancy_limit",
+            "anode.creep_A",
+            "stack_pressure",
+        ],
         "claims": {
             "SFig 9: R_int 105 ohm cm2 (cell)": "R_int_cell = 105 +- 10.5 ohm cm2",
             "SFig 10: fails at 0.1 mA/cm2": "fails within 10 h at 0.1 mA/cm2",
