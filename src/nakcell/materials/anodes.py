@@ -225,8 +225,14 @@ def Na(**overrides: object) -> Anode:
 
 def K(**overrides: object) -> Anode:
     """Potassium foil. Mechanical values are Na's (no sourced K creep law found)."""
-    a = Anode(name="K", x_Na=0.0).with_source(
-        "creep_A", "not sourced for K: Na value used (Wang et al. 2020)"
+    a = (
+        Anode(name="K", x_Na=0.0)
+        .with_source("creep_A", "not sourced for K: Na value used (Wang et al. 2020)")
+        .with_source(
+            "vacancy_limit",
+            "not sourced for K: Na's pressure-free stripping limit used (Liu et al. 2024, "
+            "doi:10.1002/adfm.202316528, 2.4 mA/cm2)",
+        )
     )
     return a.replace(**overrides) if overrides else a
 
