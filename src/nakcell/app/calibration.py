@@ -10,7 +10,7 @@ from dash import Dash, Input, Output, State, dcc, html, no_update
 from plotly.subplots import make_subplots
 
 from nakcell.app import calib_service as cs
-from nakcell.app.layout import BOX, ERR, _field, _table
+from nakcell.app.layout import BOX, ERR, _table
 
 GREY, BLUE = "#999999", "#1f77b4"
 
@@ -21,12 +21,11 @@ def calibration_tab() -> html.Div:
         [
             html.Div(
                 [
-                    _field(
-                        "calibration folder",
-                        "cal-path",
-                        "",
-                        "path",
-                        "the --out folder of `nakcell calibrate` (posterior.parquet, summary.json)",
+                    html.Label("calibration folder (path)", htmlFor="cal-path"),
+                    dcc.Input(id="cal-path", type="text", debounce=True, style={"width": "40em"}),
+                    html.Small(
+                        " the --out folder of `nakcell calibrate`",
+                        style={"color": "#666"},
                     ),
                     html.Div(id="cal-error", style=ERR),
                 ],
@@ -83,7 +82,7 @@ def pair_figure(view: cs.CalibrationView, x: str, y: str) -> go.Figure:
     fig = go.Figure(
         [
             go.Histogram2dContour(x=a, y=b, colorscale="Greys" if grey else "Blues", ncontours=12),
-            go.Scattergl(
+            go.Scatter(  # SVG: no WebGL needed (headless browsers, old GPUs)
                 x=a, y=b, mode="markers", marker={"size": 2, "color": "black", "opacity": 0.25}
             ),
         ]
