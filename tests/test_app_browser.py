@@ -1,7 +1,8 @@
 """``nakcell app`` in headless Chromium: it starts with the CLI command, changing the current
 density redraws the trace (|V| scales with the current, as the ohmic pellet requires), an
 uploaded EIS file is fitted (the fit follows the data), bad input shows the CLI's own line
-and the app keeps running; no request leaves the machine. Screenshot: docs/app.png."""
+and the app keeps running; a calibration folder shows its table and corner view; no request
+leaves the machine. Screenshot: docs/app.png."""
 
 from __future__ import annotations
 
@@ -152,6 +153,36 @@ def test_uploaded_eis_file_is_fitted(page, shared_data):
     page.wait_for_selector("#eis-drt .scatterlayer .trace")
     assert "Lin-KK" in page.inner_text("#eis-kk")
     page.screenshot(path=str(DOCS / "app-eis.png"))
+
+
+def test_calibration_folder_shows_table_and_pair(page, tmp_path_factory):
+    """A real tiny `nakcell calibrate` run (sigma_ref pinned by R_bulk, creep_A not): the tab
+    lists both, marks creep_A not identifiable; a missing folder gives one line and the next
+    good folder clears it."""
+    out = tmp_path_factory.mktemp("cal") / "out"
+    cmd = [sys.executable, "-m", "nakcell.cli", "calibrate", "--cell", "seed-na"]
+    cmd += ["--fit", "electrolyte.sigma_ref,anode.creep_A", "--obs", "R_bulk = 80 +- 5 ohm cm2"]
+    cmd += ["--walkers", "32", "--ess", "200", "--max-steps", "300", "--out", str(out)]
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    assert subprocess.run(cmd, env=env, capture_output=True, timeout=600).returncode == 0
+    page.click("#tabs >> text=Calibration")
+    _set(page, "#cal-path", str(out / "nowhere"))
+    page.wait_for_function("() => document.querySelector('#cal-error').innerText.length > 0")
+    assert page.inner_text("#cal-error").strip().startswith("nakcell: error: ")
+    assert "no such folder" in page.inner_text("#cal-error")
+    _set(page, "#cal-path", str(out))
+    page.wait_for_selector("#cal-params td")
+    rows = page.evaluate(
+        "Array.from(document.querySelectorAll('#cal-params tr')).slice(1)"
+        ".map(tr => Array.from(tr.cells).map(c => c.innerText.trim()))"
+    )
+    ident = {r[0]: r[6] for r in rows}
+    assert ident == {"electrolyte.sigma_ref": "yes", "anode.creep_A": "NO"}
+    assert page.inner_text("#cal-error").strip() == ""
+    page.wait_for_selector("#cal-pair .scatterlayer .trace", timeout=120_000)
+    n = page.evaluate("document.querySelector('#cal-pair .js-plotly-plot')._fullData[1].x.length")
+    assert n == len(__import__("pandas").read_parquet(out / "posterior.parquet"))
+    page.screenshot(path=str(DOCS / "app-calibration.png"), full_page=True)
 
 
 def test_no_request_leaves_the_machine(page):

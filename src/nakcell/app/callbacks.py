@@ -411,6 +411,8 @@ def register_sweep(app: Dash) -> None:
 
 
 def register(app: Dash) -> None:
+    from nakcell.app.calibration import register_calibration
+
     for f in (
         register_cell,
         register_run,
@@ -418,5 +420,6 @@ def register(app: Dash) -> None:
         register_alloy,
         register_audit,
         register_sweep,
+        register_calibration,
     ):
         f(app)

@@ -236,6 +236,8 @@ def sweep_tab() -> html.Div:
 
 
 def page() -> html.Div:
+    from nakcell.app.calibration import calibration_tab  # it imports this module's helpers
+
     return html.Div(
         [
             html.H2("nakcell: Na-K | NASICON | NVP digital twin"),
@@ -248,6 +250,7 @@ def page() -> html.Div:
                     dcc.Tab(label="Na-K alloy", value="alloy", children=alloy_tab()),
                     dcc.Tab(label="Literature map", value="audit", children=literature_tab()),
                     dcc.Tab(label="Sweep database", value="sweep", children=sweep_tab()),
+                    dcc.Tab(label="Calibration", value="calib", children=calibration_tab()),
                 ],
             ),
         ],

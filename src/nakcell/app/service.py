@@ -16,6 +16,12 @@ from typing import Any
 
 import numpy as np
 
+from nakcell.app.calib_service import (  # the Calibration tab's reading, re-exported
+    CalibrationView,
+    diagnostic_rows,
+    load_calibration,
+    parameter_rows,
+)
 from nakcell.errors import NakcellError, NakcellInputError
 
 NAMED_CELLS = ("seed-nak", "seed-na", "seed-na-sno2")
@@ -252,17 +258,21 @@ def _plain(v: Any) -> Any:
 
 __all__ = [
     "NAMED_CELLS",
+    "CalibrationView",
     "NakcellError",
     "ProtocolForm",
     "build_protocol",
     "cell_from_form",
     "cell_rows",
     "decode_upload",
+    "diagnostic_rows",
     "duckdb_rows",
     "duckdb_tables",
     "eis_analyse",
     "eis_simulate",
     "error_line",
+    "load_calibration",
+    "parameter_rows",
     "run_full_rate",
     "run_symmetric",
 ]
