@@ -171,7 +171,9 @@ def register_run(app: Dash) -> None:
     def poll(_n: int, job_id: str | None) -> tuple:
         job = JOBS.get(job_id or "")
         if job is None:
-            return (no_update,) * 7 + (True, no_update)
+            # a tick fired before the last job's "done" was applied: leave the poll alone
+            # (disabling it here raced a run started meanwhile and left it never polled)
+            return (no_update,) * 9
         if "done" not in job:
             el = time.perf_counter() - job["t0"]
             n_half = getattr(job["protocol"], "n_halfcycles", None)
