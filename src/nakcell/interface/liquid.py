@@ -34,6 +34,7 @@ from nakcell.interface.contact import (
 )
 from nakcell.interface.interphase import film_for_measured
 from nakcell.interface.kinetics import bv_overpotential, charge_transfer_asr
+from nakcell.interface.params import arrhenius
 from nakcell.interface.penetration import flaw_grows
 from nakcell.interface.voids import advance_contact
 from nakcell.materials.anodes import T_MELT_K, T_MELT_NA, is_liquid_alloy, molar_volume
@@ -62,7 +63,7 @@ class LiquidAlloyInterface(InterfaceSubmodel):
 
     def temperature_constants(self, T: np.ndarray) -> dict[str, np.ndarray]:
         p = self.p
-        arr = np.exp(-p.cQ / (R / F) * (1.0 / T - 1.0 / 298.15))
+        arr = arrhenius(p.cQ, T)
         t_one = uniform_temperature(T)
         out: dict[str, object] = {
             "rho": 1.0 / p.sigma(T),

@@ -20,6 +20,13 @@ from nakcell.constants import F, R
 if TYPE_CHECKING:
     from nakcell.materials.cells import Cell
 
+T0 = 298.15  # K: every Arrhenius law of the interface submodels is anchored at 25 degC
+
+
+def arrhenius(Ea: np.ndarray, T: np.ndarray) -> np.ndarray:
+    """exp(-Ea/k (1/T - 1/298.15 K)), Ea in eV: a rate at T relative to its 25 degC value."""
+    return np.exp(-Ea / (R / F) * (1.0 / T - 1.0 / T0))
+
 
 @dataclass
 class BatchParams:
@@ -122,7 +129,7 @@ class BatchParams:
 
     def arrhenius(self, T: np.ndarray) -> np.ndarray:
         """exp(-Ea_int/k (1/T - 1/298.15)): how i0 rises and the film ASR falls with T."""
-        return np.exp(-self.Ea_int / (R / F) * (1.0 / T - 1.0 / 298.15))
+        return arrhenius(self.Ea_int, T)
 
     def sigma(self, T: np.ndarray) -> np.ndarray:
         """Electrolyte conductivity (S/m): sigma T Arrhenius form anchored at (sigma_ref, T_ref)."""

@@ -41,6 +41,7 @@ from nakcell.interface.base import F_MIN, InterfaceSubmodel, State
 from nakcell.interface.contact import constriction_asr, plastic_contact_fraction
 from nakcell.interface.interphase import bin_conductance, film_for_measured, pressure_bins
 from nakcell.interface.kinetics import bv_overpotential
+from nakcell.interface.params import arrhenius
 from nakcell.interface.penetration import flaw_grows
 from nakcell.materials.anodes import molar_volume
 
@@ -62,12 +63,13 @@ class SolidMetalInterface(InterfaceSubmodel):
         super().__init__(params)
         p = params
         self.pk = pressure_bins(p.p, p.p_spread, p.n_bins)  # (K, n) Pa
-        self.H = 3.0 * p.sy  # Tabor hardness at 25 degC, where sigma_y was measured
+        self.H = CONSTRAINT * p.sy  # Tabor hardness at 25 degC, where sigma_y was measured
         # assembly (25 degC): plastic contact under stack pressure + adhesion
         self.f0 = np.clip(plastic_contact_fraction(self.pk + p.W / p.a, self.H), F_MIN, 1.0)
         # creep exponent: one scalar when the batch shares it (fast powers), else per cell
         cn = p.cn
         self.n = float(cn[0]) if cn.size and np.all(cn == cn[0]) else cn
+        self.n5 = isinstance(self.n, float) and self.n == 5.0  # powers by multiplication
         self.pk_n = (self.pk / (CONSTRAINT * MPA)) ** self.n
         self.vm = np.asarray(molar_volume(p.x0), float) * np.ones(p.size)
         # film at 25 degC from the measured interface ASR at assembly (a "taken from" point)
@@ -77,7 +79,7 @@ class SolidMetalInterface(InterfaceSubmodel):
 
     def temperature_constants(self, T: np.ndarray) -> dict[str, np.ndarray]:
         p = self.p
-        creep_arr = np.exp(-p.cQ / (R / F) * (1.0 / T - 1.0 / 298.15))
+        creep_arr = arrhenius(p.cQ, T)
         act = p.arrhenius(T)
         i0 = p.i0 * act
         # the yield stress is a creep flow stress at the test's strain rate (Wang et al. 2020
@@ -88,7 +90,7 @@ class SolidMetalInterface(InterfaceSubmodel):
             "rho": 1.0 / p.sigma(T),
             "creep0": p.cA * creep_arr * p.a,  # v_s = creep0 (sigma_c / (C MPa))^n
             # pressure-free stripping limit: the interfacial vacancy step (Lowack et al. 2026)
-            "jv": p.jv * np.exp(-p.jv_Ea / (R / F) * (1.0 / T - 1.0 / 298.15)),
+            "jv": p.jv * arrhenius(p.jv_Ea, T),
             # highest contact stress: the hardness, or the local pressure itself where it
             # exceeds the hardness (the foil then yields as a whole)
             "s_max": np.maximum(H, self.pk),
@@ -145,7 +147,7 @@ class SolidMetalInterface(InterfaceSubmodel):
         """Never step across the stable creep balance f* (exists while p/f* < H)."""
         with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
             base = c["creep0"] * self.pk_n * F / (self._excess(ik, c) * self.vm)
-            if isinstance(self.n, float) and self.n == 5.0:
+            if self.n5:
                 f_star = np.sqrt(np.sqrt(base))  # base^(1/(n-1)), two roots for n = 5
             else:
                 f_star = np.power(base, 1.0 / (np.asarray(self.n) - 1.0))
@@ -156,7 +158,7 @@ class SolidMetalInterface(InterfaceSubmodel):
     def _pow_n(self, x: np.ndarray) -> np.ndarray:
         """x^n; by multiplications for the usual n = 5 (np.power with a float exponent is
         several times slower, and this is the engine's hottest line)."""
-        if isinstance(self.n, float) and self.n == 5.0:
+        if self.n5:
             x2 = x * x
             return x2 * x2 * x
         return np.power(x, self.n)
