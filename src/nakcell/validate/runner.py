@@ -108,21 +108,27 @@ def _conditions(p: Point) -> str:
 
 
 # --------------------------------------------------------------------- model runs
-V_LIMIT = 5.0  # V, the tester limit of the protocols here (the engine's default)
-OHMIC_CAP = 0.9  # a stop counts as the ohmic cap when j (2 R_int + R_bulk) >= 0.9 V_LIMIT
+V_LIMIT = 5.0  # V, the least tester limit of the protocols here (the engine's default)
+TESTER_HEADROOM = 2.0  # the limit is at least this multiple of the cell's linear voltage
 
 
-def _ohmic_cap(cell: Cell, j_mA: float) -> bool:
-    """Whether the cell's linear (ohmic + small-signal interface) voltage at ``j_mA`` already
-    reaches the tester limit: a voltage-limit stop there is the cap, not a failure."""
+def _linear_asr(cell: Cell) -> float:
+    """The cell's linear resistance 2 R_int + R_bulk at assembly (ohm m2)."""
     from nakcell.cell.symmetric import interface_asr
 
     d = interface_asr(cell)
-    r = 2.0 * d["interface_asr"] + d["bulk_asr"]
-    return j_mA * 10.0 * r >= OHMIC_CAP * V_LIMIT
+    return float(2.0 * d["interface_asr"] + d["bulk_asr"])
 
 
-_CAPPED = "the ohmic drop reaches the 5 V tester limit at the next step, no failure before it"
+def _tester_limit(cells: Sequence[Cell], j_top_mA: float) -> float:
+    """A tester limit (V) that the cells' own linear voltage never reaches on the ramp:
+    max(5 V, 2 j_top (2 R_int + R_bulk)). Failure is then read from the voltage leaving its
+    linear course (or a short), never from the ohmic drop of a preset resistance reaching a
+    fixed limit: most rows give no interface resistance, so the model's preset can be far
+    above the paper's own cell (bare NZSP: 2 x 2708 ohm cm2), and a fixed 5 V would stop the
+    model cell where the paper's cell ran on."""
+    worst = max(_linear_asr(c) for c in cells)
+    return max(V_LIMIT, TESTER_HEADROOM * j_top_mA * 10.0 * worst)
 
 
 def _simulate(cells: Sequence[Cell], protocol: Any) -> Any:
@@ -137,34 +143,55 @@ def _ran_out(why: str | None) -> bool:
     return bool(why) and any(w in str(why) for w in ("deplet", "exhaust", "liquid field"))
 
 
+def _departure(v: np.ndarray, levels: np.ndarray) -> int | None:
+    """Index of the first level whose |V|/j exceeds NONLINEAR_FACTOR x its value at the first
+    level, or where the run had stopped (no voltage); None if the whole ramp stayed linear."""
+    r = np.abs(v) / levels
+    bad = ~np.isfinite(r) | (r > NONLINEAR_FACTOR * r[0])
+    return int(np.argmax(bad)) if bad.any() else None
+
+
 def _ccd_batch(cells: Sequence[Cell], ramp: tuple[float, float, float], half_h: float) -> list:
+    """CCD: the last level completed before the voltage left its linear course (or a stop)."""
     from nakcell.protocols import SteppedCCD
 
     a, b, c = ramp
     proto = SteppedCCD(
-        start=a * 10, step=b * 10, stop=c * 10, half_cycle=half_h * 3600, v_limit=V_LIMIT
+        start=a * 10,
+        step=b * 10,
+        stop=c * 10,
+        half_cycle=half_h * 3600,
+        v_limit=_tester_limit(cells, c),
     )
     res = _simulate(cells, proto)
+    levels = proto.levels / 10.0  # mA/cm2
+    per_level = np.abs(res.halfcycle_mean_v).reshape(levels.size, -1, len(cells))
+    with np.errstate(invalid="ignore"):
+        v = per_level.mean(axis=1)  # NaN where a half-cycle of the level did not complete
     out = []
-    for k, cell in enumerate(cells):
-        why = res.stop_reason[k]
-        ccd = float(res.ccd[k]) / 10 if np.isfinite(res.ccd[k]) else None
-        failed_at = a if ccd is None else ccd + b
-        if _ran_out(why):
-            out.append((None, "", f"not determined: {why}"))
-        elif why == "voltage limit" and _ohmic_cap(cell, failed_at):
-            out.append((None, "", f"not determined: {_CAPPED} ({failed_at:g} mA/cm2)")
-                       if ccd is None else (ccd, ">=", _CAPPED))  # fmt: skip
-        elif ccd is None:
-            out.append((a, "<", f"failed at the first step ({why or 'stopped'})"))
-        elif res.ccd_is_lower_bound[k]:
-            out.append((ccd, ">=", "no failure up to the last step"))
+    for k in range(len(cells)):
+        why = res.stop_reason[k] or ""
+        i = _departure(v[:, k], levels)
+        if i is None:
+            out.append((float(levels[-1]), ">=", "no failure up to the last step"))
+        elif not np.isfinite(v[i, k]) and _ran_out(why):
+            out.append((None, "", f"not determined: {why} at {levels[i]:g} mA/cm2"))
+        elif i == 0:
+            out.append((a, "<", f"failed at the first step ({why or 'voltage left linear'})"))
         else:
-            out.append((ccd, "", why))
+            out.append((float(levels[i - 1]), "", _failure(why, v[i, k])))
     return out
 
 
+def _failure(why: str, v_at_failure: float) -> str:
+    """What ended the linear course: the engine's stop reason, or a resistance rise."""
+    if np.isfinite(v_at_failure):
+        return f"|V|/j above {NONLINEAR_FACTOR:g} x its first-step value"
+    return why or "stopped"
+
+
 def _ramp_batch(cells: Sequence[Cell], ramp: tuple[float, float, float], step_h: float) -> list:
+    """Stripping limit: the first step whose |V|/j left its linear course (or a stop)."""
     from nakcell.protocols import StepSequence
 
     a, b, c = ramp
@@ -172,26 +199,53 @@ def _ramp_batch(cells: Sequence[Cell], ramp: tuple[float, float, float], step_h:
     proto = StepSequence(
         durations=tuple([step_h * 3600] * levels.size),
         current_densities=tuple(float(x) * 10 for x in levels),
-        v_limit=V_LIMIT,
+        v_limit=_tester_limit(cells, c),
     )
     res = _simulate(cells, proto)
     v = np.abs(res.halfcycle_mean_v)  # (n_steps, n)
     out = []
-    for k, cell in enumerate(cells):
-        r = v[:, k] / levels
-        bad = ~np.isfinite(r) | (r > NONLINEAR_FACTOR * r[0])
-        i = int(np.argmax(bad))
-        if not np.isfinite(r[0]):
-            out.append((a, "<", f"stopped in the first step ({res.stop_reason[k]})"))
-        elif not bad.any():
+    for k in range(len(cells)):
+        why = res.stop_reason[k] or ""
+        i = _departure(v[:, k], levels)
+        if i is None:
             out.append((float(levels[-1]), ">=", "linear up to the last step"))
-        elif not np.isfinite(r[i]) and _ran_out(res.stop_reason[k]):
-            why = f"{res.stop_reason[k]} at {levels[i]:g} mA/cm2 (the loading, not a failure)"
+        elif i == 0 and not np.isfinite(v[0, k]):
+            out.append((a, "<", f"stopped in the first step ({why})"))
+        elif not np.isfinite(v[i, k]) and _ran_out(why):
+            why = f"{why} at {levels[i]:g} mA/cm2 (the loading, not a failure)"
             out.append((float(levels[i - 1]), ">=", why) if i else (None, "", why))
-        elif not np.isfinite(r[i]) and _ohmic_cap(cell, float(levels[i])):
-            out.append((float(levels[i - 1]), ">=", _CAPPED))
         else:
-            out.append((float(levels[i]), "", res.stop_reason[k]))
+            out.append((float(levels[i]), "", _failure(why, v[i, k])))
+    return out
+
+
+SLOWER = 4  # the second ramp of the quasi-static limit: steps SLOWER times smaller
+
+
+def _quasi_static_batch(
+    cells: Sequence[Cell], ramp: tuple[float, float, float], step_h: float
+) -> list:
+    """Stripping limit at zero ramp rate, from the ramp and one SLOWER times slower.
+
+    On a ramp the voids need time to grow before the voltage shows them, so the detected limit
+    lags the onset by a current that grows as sqrt(ramp rate): the contact lost is the
+    integral of (i - j_lim) dt = r t^2 / 2 (measured on the model: the lag falls from 0.57 to
+    0.26 mA/cm2 for a 5x slower ramp, 1/sqrt(5) = 0.45). With j(r) = j0 + c sqrt(r),
+    j0 = (sqrt(S) j(r/S) - j(r)) / (sqrt(S) - 1). Literature stripping limits are read as this
+    rate-independent onset (the parameters taken from them are); where either ramp gives
+    only a bound, the slower ramp's result stands.
+    """
+    a, b, c = ramp
+    fast = _ramp_batch(cells, ramp, step_h)
+    slow = _ramp_batch(cells, (a, b / SLOWER, c), step_h)
+    out = []
+    root = math.sqrt(SLOWER)
+    for (jf, bf, _wf), (js, bs, ws) in zip(fast, slow, strict=True):
+        if jf is None or js is None or bf or bs:
+            out.append((js, bs, ws))
+            continue
+        j0 = max((root * js - jf) / (root - 1.0), a)
+        out.append((j0, "", f"{ws}; zero-rate onset from {jf:g} and {js:g} mA/cm2 at two ramps"))
     return out
 
 
@@ -241,7 +295,7 @@ _KIND = {
 }
 _RUNNERS: dict[str, Callable[..., list]] = {
     "ccd": _ccd_batch,
-    "ramp": _ramp_batch,
+    "ramp": _quasi_static_batch,
     "galv": _galv_batch,
 }
 
