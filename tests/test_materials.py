@@ -60,6 +60,17 @@ def test_arrhenius_conductivity_rises_with_temperature():
     assert s2 / s1 == pytest.approx(expected)
 
 
+def test_sodium_samarium_silicate_preset_gives_the_published_pellet_resistance():
+    """Sun et al. 2023 (abstract): 2.9e-3 S/cm at room temperature, Ea 0.15 eV. A 1 mm pellet
+    is then 0.1 cm / 2.9e-3 S/cm = 34.5 ohm cm2 (by hand), and selectable by name."""
+    from nakcell.materials import ELECTROLYTES, Na5SmSi4O12
+
+    e = Na5SmSi4O12()
+    assert e.bulk_asr(1e-3, 298.15) * 1e4 == pytest.approx(0.1 / 2.9e-3)
+    assert ELECTROLYTES["Na5SmSi4O12"]().name == "Na5SmSi4O12"
+    assert "s41467-023-42308-0" in e.source_of("sigma_ref")
+
+
 def test_in_loop_surface_tension_matches_butler():
     import numpy as np
 

@@ -366,8 +366,10 @@ def test_quasi_static_stripping_limit_is_the_interfacial_limit_of_the_parameters
     got = runner._quasi_static_batch(cells, (0.05, 0.05, 6.0), 1 / 60)
     na = Na()
     for t, (j, bound, _why) in zip(temps, got, strict=True):
-        jv = na.vacancy_limit / 10 * math.exp(
-            -na.vacancy_Ea / runner.K_B_EV * (1 / (t + 273.15) - 1 / 298.15)
+        jv = (
+            na.vacancy_limit
+            / 10
+            * math.exp(-na.vacancy_Ea / runner.K_B_EV * (1 / (t + 273.15) - 1 / 298.15))
         )
         assert bound == ""
         assert j == pytest.approx(jv, abs=0.1)

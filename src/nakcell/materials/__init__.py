@@ -15,6 +15,7 @@ from nakcell.materials.electrolytes import (
     Electrolyte,
     Na3Hf2Si2PO12,
     Na3Zr2Si2PO12,
+    Na5SmSi4O12,
     beta_alumina,
 )
 
@@ -29,6 +30,7 @@ __all__ = [
     "Na",
     "Na3Hf2Si2PO12",
     "Na3Zr2Si2PO12",
+    "Na5SmSi4O12",
     "NaK",
     "beta_alumina",
     "get_cell",

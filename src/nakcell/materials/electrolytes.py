@@ -101,6 +101,23 @@ def beta_alumina() -> Electrolyte:
     )
 
 
+_SUN_NSS = "Sun et al., Nat. Commun. 14 (2023), doi:10.1038/s41467-023-42308-0, abstract"
+
+
+def Na5SmSi4O12() -> Electrolyte:
+    """Sodium samarium silicate Na5SmSi4O12 (Sun et al. 2023), one of Lowack et al.'s three
+    ceramics. No fracture measurement found: NASICON's K_IC is kept (assumption)."""
+    return (
+        Electrolyte(name="Na5SmSi4O12", sigma_ref=2.9e-3 * 100, Ea=0.15)
+        .with_source("sigma_ref", _SUN_NSS + ": room-temperature ionic conductivity 2.9e-3 S/cm")
+        .with_source("Ea", _SUN_NSS + ": activation energy 0.15 eV (conductivity)")
+        .with_source(
+            "K_IC",
+            "assumption: no fracture toughness of Na5SmSi4O12 found; NASICON's " + _KIC_NASICON,
+        )
+    )
+
+
 ELECTROLYTES = {
     "Na3Hf2Si2PO12": Na3Hf2Si2PO12,
     "NHSP": Na3Hf2Si2PO12,
@@ -108,4 +125,6 @@ ELECTROLYTES = {
     "NZSP": Na3Zr2Si2PO12,
     "beta-alumina": beta_alumina,
     "beta''-alumina": beta_alumina,
+    "Na5SmSi4O12": Na5SmSi4O12,
+    "NSS": Na5SmSi4O12,
 }

@@ -13,12 +13,21 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from nakcell.materials import Cell, Na, Na3Hf2Si2PO12, Na3Zr2Si2PO12, NaK, beta_alumina
+from nakcell.materials import (
+    Cell,
+    Na,
+    Na3Hf2Si2PO12,
+    Na3Zr2Si2PO12,
+    Na5SmSi4O12,
+    NaK,
+    beta_alumina,
+)
 from nakcell.validate.published import Point
 
 # electrolyte text -> (preset, note); first match wins
 _ELECTROLYTES: tuple[tuple[str, Callable[[], Any], str], ...] = (
     (r"Na3Hf2Si2PO12", Na3Hf2Si2PO12, ""),
+    (r"Na5SmSi4O12", Na5SmSi4O12, ""),
     (r"beta''-alumina|Al10\.67", beta_alumina, ""),
     (r"Zr2Si2PO12", Na3Zr2Si2PO12, ""),
     (r"Zr2Si2\.4P0\.6O12|Zr1\.9Si2\.2P0\.8O12", Na3Zr2Si2PO12, "NZSP preset for a doped NaSICON"),
