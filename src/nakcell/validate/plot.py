@@ -60,7 +60,8 @@ def plot_validation(outcomes: Sequence[Outcome], path: str | Path) -> Path:
     fig, ax = plt.subplots(figsize=(7.2, 6.4))
     ax.plot([lo_axis, hi_axis], [lo_axis, hi_axis], color="0.6", lw=0.8, ls="--", zorder=0)
     seen: set[tuple[str, str]] = set()
-    for k, o in enumerate(shown):
+    n_miss = 0  # alternates the miss labels above/below their points (neighbours overlap)
+    for o in shown:
         p = o.point
         marker = _MARKERS[p.quantity][0]
         if o.bound == ">=":
@@ -74,8 +75,10 @@ def plot_validation(outcomes: Sequence[Outcome], path: str | Path) -> Path:
             color=_COLORS[p.role], mec="k", mew=0.5, elinewidth=1.0, capsize=2,
         )  # fmt: skip
         if o.inside_range is False:
-            ax.annotate(p.id, (p.value, o.model), fontsize=6.5, xytext=(4, 4 if k % 2 else -9),
+            dy = 4 if n_miss % 2 else -9
+            ax.annotate(p.id, (p.value, o.model), fontsize=6.5, xytext=(4, dy),
                         textcoords="offset points")  # fmt: skip
+            n_miss += 1
     n_in = sum(1 for o in shown if o.inside_range)
     n_dec = sum(1 for o in shown if o.inside_range is not None)
     ax.set(
